@@ -163,12 +163,27 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     ca, cb = content_words(a), content_words(b)
     if not ca or len(ca & cb) / len(ca) < min_overlap:
         return None
+    a_core, b_core = _matched_core(a, b)
     return (
         _aligned_conflict(a, b)
         or _number_conflict(a, b)
         or _date_conflict(a, b)
-        or _polarity_conflict(a, b)
+        or _polarity_conflict(a_core, b_core)
     )
+
+
+def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The stretch of each sentence between its first and last token shared with the other.
+
+    A negation in a clause the other sentence does not have ("..., and officials would not say
+    when") is not a negation of the shared statement.
+    """
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    blocks = [m for m in matcher.get_matching_blocks() if m.size]
+    if not blocks:
+        return a, b
+    first, last = blocks[0], blocks[-1]
+    return a[first.a : last.a + last.size], b[first.b : last.b + last.size]
 
 
 def _aligned_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
@@ -180,7 +195,8 @@ def _aligned_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         left, right = a[i1:i2], b[j1:j2]
         kinds_l, kinds_r = {t.kind for t in left}, {t.kind for t in right}
         span_l, span_r = " ".join(t.text for t in left), " ".join(t.text for t in right)
-        if "number" in kinds_l and "number" in kinds_r:
+        only_numbers = all(t.kind == "number" or t.norm in _HEDGES for t in left + right)
+        if "number" in kinds_l and "number" in kinds_r and only_numbers:
             nl = [t.value for t in left if t.kind == "number"]
             nr = [t.value for t in right if t.kind == "number"]
             hedged = any(t.norm in _HEDGES for t in a[max(0, i1 - 2) : i1] + b[max(0, j1 - 2) : j1])

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .models import VERDICTS, Evidence, Verdict
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LABEL = {
     "contradicted": "CONTRADICTED",
     "disputed": "DISPUTED",
@@ -28,7 +28,8 @@ def escape(text: str | None) -> str:
         return ""
     text = " ".join(str(text).split())
     text = html.escape(text, quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "\\" + text if text[:1] in "#+-=" else text  # no heading or list from a quote
 
 
 def report_json(verdicts: list[Verdict], *, meta: dict | None = None) -> dict:
