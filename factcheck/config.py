@@ -34,7 +34,7 @@ class RetrieveSettings:
     top_k: int = 5  # evidence groups kept per claim
     candidates: int = 50  # nearest vectors searched before filtering and grouping
     min_similarity: float = 0.45  # cosine below which a sentence is not evidence
-    duplicate_similarity: float = 0.92  # near-identical sentences from different articles are one group
+    duplicate_similarity: float = 0.95  # near-identical sentences from different articles are one group
 
 
 @dataclass(frozen=True)
