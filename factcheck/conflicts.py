@@ -192,7 +192,7 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
     return a[first.a : last.a + last.size], b[first.b : last.b + last.size]
 
 
-NAME_SWAP_OVERLAP = 0.7  # a swapped name is a conflict only between otherwise near-identical statements
+NAME_SWAP_OVERLAP = 0.6  # a swapped name is a conflict only between otherwise near-identical statements
 
 
 def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflict | None:
