@@ -141,11 +141,20 @@ def content_words(tokens: list[Token]) -> set[str]:
 
 
 def overlap(claim: str, evidence: str) -> float:
-    """Share of the claim's content words that the evidence also has (0..1)."""
-    c = content_words(tokenize(claim))
-    if not c:
+    """Share of the claim's content that the evidence also has (0..1).
+
+    Names weigh half: "President Lee" is still the person of "President Lee Jae Myung", while a
+    missing predicate ("silent" vs "rejects") or object changes the statement.
+    """
+    weights: dict[str, float] = {}
+    for t in tokenize(claim):
+        if t.kind != "negation" and t.norm not in STOPWORDS:
+            weights[t.norm] = 0.5 if t.kind == "proper" else 1.0
+    total = sum(weights.values())
+    if not total:
         return 0.0
-    return len(c & content_words(tokenize(evidence))) / len(c)
+    found = content_words(tokenize(evidence))
+    return sum(w for norm, w in weights.items() if norm in found) / total
 
 
 @dataclass(frozen=True)
