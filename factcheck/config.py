@@ -46,8 +46,8 @@ class StanceSettings:
 
 @dataclass(frozen=True)
 class AggregateSettings:
-    relevance_floor: float = 0.45  # similarity at which evidence starts to count
-    relevance_full: float = 0.75  # similarity at which it counts fully
+    relevance_floor: float = 0.35  # similarity at which evidence starts to count
+    relevance_full: float = 0.65  # similarity at which it counts fully
     credible: float = 0.35  # stance probability x relevance needed to count as credible
 
 

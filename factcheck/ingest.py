@@ -286,6 +286,7 @@ def parse_plain_text(
         _flush(pending, paragraphs)
         pending = current
     _flush(pending, paragraphs)
+    meta.pop("_source_from", None)
     paragraphs = _drop_fragments(paragraphs)
     if "title" not in meta or not meta["title"]:
         meta["title"] = _guess_title(paragraphs)
@@ -360,11 +361,16 @@ def _harvest_metadata(line: str, meta: dict[str, str | None], *, near_top: bool)
 
     Dates further down are events the article mentions, not its publication date.
     """
-    if not meta.get("source"):
-        for pattern in (_COPYRIGHT_SOURCE, _DATELINE_SOURCE, _WEBSITE_SOURCE):
+    # a dateline or "X's website" names the outlet; a copyright line often names its parent company
+    weak = meta.get("_source_from") == "copyright"
+    if not meta.get("source") or weak:
+        for kind, pattern in (("dateline", _DATELINE_SOURCE), ("website", _WEBSITE_SOURCE), ("copyright", _COPYRIGHT_SOURCE)):
+            if weak and kind == "copyright":
+                continue
             match = pattern.match(line)
             if match and not re.fullmatch(r"\s*all rights reserved\s*", match.group("source"), re.I):
                 meta["source"] = clean_source(match.group("source"))
+                meta["_source_from"] = kind
                 break
     if near_top and not meta.get("date") and not _COPYRIGHT_SOURCE.match(line):
         match = DATE_PATTERN.search(line)

@@ -123,23 +123,18 @@ def build_index(
     stats.articles_new = len(article_rows)
     stats.sentences_new = len(sentence_rows)
 
-    # vectors: keep those still referenced, embed texts never seen before (content hash)
-    kept_rows = kept_sentences.drop_duplicates("hash")[["hash", "vector_row"]] if len(kept_sentences) else None
-    hash_to_row: dict[str, int] = {}
-    vectors_kept = np.zeros((0, embedder.dimension), dtype=np.float32)
-    if kept_rows is not None and len(kept_rows):
-        old_rows = kept_rows["vector_row"].to_numpy(dtype=np.int64)
-        vectors_kept = old_vectors[old_rows]
-        hash_to_row = dict(zip(kept_rows["hash"], range(len(kept_rows))))
-    to_embed: dict[str, str] = {}
-    for row in sentence_rows:
-        if row["hash"] not in hash_to_row and row["hash"] not in to_embed:
-            to_embed[row["hash"]] = row["text"]
-    new_vectors = _embed_all(embedder, list(to_embed.values()), progress, settings.embedder.batch_size)
-    for offset, h in enumerate(to_embed):
-        hash_to_row[h] = len(vectors_kept) + offset
+    # vectors: reuse any vector the old index has for a text (even from a replaced article),
+    # embed only texts never seen before (content hash), and drop vectors no sentence uses
+    old_rows = dict(zip(old_sentences["hash"], old_sentences["vector_row"])) if len(old_sentences) else {}
+    live_hashes = list(dict.fromkeys([*kept_sentences["hash"], *(row["hash"] for row in sentence_rows)]))
+    text_of = {row["hash"]: row["text"] for row in sentence_rows}
+    to_embed = [h for h in live_hashes if h not in old_rows]
+    new_vectors = _embed_all(embedder, [text_of[h] for h in to_embed], progress, settings.embedder.batch_size)
+    reused = [h for h in live_hashes if h in old_rows]
+    reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
+    vectors = np.vstack([old_vectors[reused_rows], new_vectors])
+    hash_to_row = {h: i for i, h in enumerate([*reused, *to_embed])}
     stats.embedded = len(to_embed)
-    vectors = np.vstack([vectors_kept, new_vectors]) if len(new_vectors) else vectors_kept
 
     new_sentences = pd.DataFrame(sentence_rows, columns=[c for c in kept_sentences.columns if c != "vector_row"])
     sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
