@@ -72,6 +72,27 @@ def pipeline_settings():
     return Settings()
 
 
+class StageTimer:
+    """A pipeline Progress that records how long each build stage takes (no drawing)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def stage(self, description: str, total: int | None = None):
+        from contextlib import contextmanager
+
+        @contextmanager
+        def timing():
+            started = time.perf_counter()
+            try:
+                yield lambda n=1: None
+            finally:
+                self.seconds[description] = self.seconds.get(description, 0.0) + (
+                    time.perf_counter() - started)
+
+        return timing()
+
+
 def segment_texts(folder: Path) -> list[str]:
     """The unique sentence texts build_index would embed for `folder` (same ingest + segment)."""
     from factcheck.ingest import iter_articles
@@ -102,17 +123,21 @@ def bench_build(plan: Plan, work: Path) -> dict:
         model.encode(texts, batch_size=settings.embedder.batch_size, normalize_embeddings=True,
                      convert_to_numpy=True, show_progress_bar=False)
 
-    def build(folders: list[Path], index_dir: Path, *, fresh: bool = True):
-        return build_index(folders, index_dir=index_dir, settings=settings, fresh=fresh)
+    def build(folders: list[Path], index_dir: Path, *, fresh: bool = True, progress=None):
+        return build_index(folders, index_dir=index_dir, settings=settings, fresh=fresh,
+                           progress=progress)
 
     # Interleave raw and pipeline runs so that load from other jobs hits both alike.
-    raw_times, build_times = [], []
+    raw_times, build_times, stage_times = [], [], []
     stats = None
     for _ in range(plan.runs):
         raw_times.append(median_time(raw_encode, 1)[0])
+        timer = StageTimer()
         started = time.perf_counter()
-        stats = build([unique_dir], work / "unique")
+        stats = build([unique_dir], work / "unique", progress=timer)
         build_times.append(time.perf_counter() - started)
+        timer.seconds["other (tables, writing)"] = build_times[-1] - sum(timer.seconds.values())
+        stage_times.append(timer.seconds)
     raw_sps = len(texts) / statistics.median(raw_times)
     build_sps = stats.embedded / statistics.median(build_times)
     result = {
@@ -122,6 +147,8 @@ def bench_build(plan: Plan, work: Path) -> dict:
         "overhead_ratio": round(build_sps / raw_sps, 3),
         "raw_encode_s": [round(t, 2) for t in raw_times],
         "build_index_s": [round(t, 2) for t in build_times],
+        "build_stages_s": {name: round(statistics.median(t[name] for t in stage_times), 2)
+                           for name in stage_times[0]},
     }
     log(f"encode {raw_sps:.0f}/s, build {build_sps:.0f}/s")
 
@@ -304,6 +331,8 @@ def markdown(results: dict) -> str:
             f"| raw_encode_sps ({build['sentences']} sentences) | {build['raw_encode_sps']} | |",
             f"| build_index_sps | {build['build_index_sps']} | |",
             f"| overhead_ratio | {build['overhead_ratio']} | {TARGETS['overhead_ratio']} |",
+            "| build stages, s (median): " + ", ".join(
+                f"{k} {v}" for k, v in build["build_stages_s"].items()) + " | | |",
             f"| dedup: build time with 30% repeats / unique only "
             f"(embedded {build['dedup']['embedded']} vs {build['dedup']['unique_embedded']}) | "
             f"{build['dedup']['dedup_time_ratio']} | {TARGETS['dedup_time_ratio']} |",

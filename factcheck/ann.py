@@ -79,7 +79,7 @@ class VectorIndex:
     hnsw_ef_search: int = 128
     ivf_nlist: int | None = None  # None: default_nlist(count) at build time
     ivf_nprobe: int = 32
-    ivf_train_size: int = 131_072  # k-means sample; more costs build time, not recall
+    ivf_train_size: int = 131_072  # k-means sample (at least 40 per list); more costs build time
     threads: int | None = None  # FAISS OpenMP threads; None leaves FAISS's default
     index: object = field(default=None, repr=False)
 
@@ -138,9 +138,10 @@ class VectorIndex:
             return faiss.IndexFlatIP(self.dim)
         quantizer = faiss.IndexFlatIP(self.dim)
         index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, metric)
-        if len(sample) > self.ivf_train_size:
+        train_size = max(self.ivf_train_size, 40 * nlist)  # FAISS warns below 39 per centroid
+        if len(sample) > train_size:
             # A fixed-seed subsample: the same input always gives the same index.
-            rows = np.random.default_rng(0).choice(len(sample), self.ivf_train_size, replace=False)
+            rows = np.random.default_rng(0).choice(len(sample), train_size, replace=False)
             sample = sample[np.sort(rows)]
         index.train(sample)
         index.nprobe = self.ivf_nprobe
