@@ -176,6 +176,8 @@ def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verif
     missing = set(ARTICLE_COLUMNS) - set(articles.columns) | set(SENTENCE_COLUMNS) - set(sentences.columns)
     if missing:
         raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
+    for column in ("title", "source", "date", "url"):  # pandas 3 reads a missing string as NaN: keep None
+        articles[column] = articles[column].astype(object).where(articles[column].notna(), None)
     return SentenceIndex(version, manifest, articles, sentences, vectors)
 
 
