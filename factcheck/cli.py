@@ -97,6 +97,7 @@ def build_index_command(
     paths: Annotated[list[str], typer.Argument(help="Article files, directories (searched recursively) or glob patterns. Formats: .txt .md .html .htm .json .jsonl .csv.")],
     index: IndexOption = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new index instead of adding to the existing one.")] = False,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping.")] = False,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -112,7 +113,7 @@ def build_index_command(
     progress = _setup(quiet)
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
-        stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress)
+        stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait)
     if not quiet:
         out.print(
             f"[green]Indexed[/] {stats.articles_total} article(s) ({stats.articles_new} new, {stats.articles_replaced} replaced), "

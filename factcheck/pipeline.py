@@ -20,7 +20,7 @@ from .aggregate import aggregate_verdict
 from .config import Settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index
+from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
 from .retrieve import retrieve_evidence, source_location
@@ -63,12 +63,19 @@ def build_index(
     fresh: bool = False,
     progress: Progress | None = None,
     on_skip: Callable[[str, str], None] | None = None,
+    wait: bool = False,
 ) -> BuildStats:
     """Add the articles under `paths` to the index at `index_dir`, embedding only new sentence texts.
 
     An article whose path was indexed before with other content replaces the old one. The new
-    index version becomes live only once it is completely written.
+    index version becomes live only once it is completely written. One build writes an index at a
+    time: another one raises IndexLockedError, or with `wait` queues behind it.
     """
+    with writer_lock(index_dir, wait=wait):
+        return _build_index_locked(paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip)
+
+
+def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip) -> BuildStats:
     progress = progress or Progress()
     stats = BuildStats(index_dir=str(index_dir))
 
