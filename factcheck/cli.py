@@ -216,8 +216,8 @@ def info_command(index: IndexOption = None, config: ConfigOption = None) -> None
     table = Table(show_edge=False)
     for column in ("source", "date", "sentences", "title", "path"):
         table.add_column(column)
-    for row in idx.articles.itertuples(index=False):
-        table.add_row(row.source or "?", row.date or "?", str(row.n_sentences), (row.title or "")[:50], row.path)
+    for row in idx.article_table().values():
+        table.add_row(row["source"] or "?", row["date"] or "?", str(row["n_sentences"]), (row["title"] or "")[:50], row["path"])
     out.print(table)
 
 

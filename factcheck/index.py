@@ -66,7 +66,9 @@ class SentenceIndex:
         return self._search.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
     def article_table(self) -> dict[str, dict]:
-        return self.articles.set_index("article_id").to_dict("index")
+        # missing values are None, not pandas' NaN (which would print as "nan" and break JSON)
+        table = self.articles.set_index("article_id")
+        return table.astype(object).where(table.notna(), None).to_dict("index")
 
 
 def _build_search(vectors: np.ndarray, options: dict):

@@ -252,8 +252,13 @@ def verify_claims(
     index: SentenceIndex,
     settings: Settings,
     progress: Progress | None = None,
+    as_of: str | None = None,
 ) -> list[Verdict]:
-    """Retrieve evidence for each claim, judge its stance, aggregate a verdict."""
+    """Retrieve evidence for each claim, judge its stance, aggregate a verdict.
+
+    `as_of` (YYYY-MM-DD): only articles published on or before that date count as evidence;
+    articles with an unknown date do not count.
+    """
     progress = progress or Progress()
     if not claims:
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
@@ -264,7 +269,7 @@ def verify_claims(
         )
     vectors = _claim_vectors(claims, index, embedder, progress, settings.embedder.batch_size)
     with progress.stage("Retrieving evidence", total=len(claims)) as advance:
-        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve)
+        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve, as_of=as_of)
         advance(len(claims))
     model = load_stance_model(settings.stance.backend, settings.stance.model)
     pairs = [(claim.text, e.sentence) for claim, items in zip(claims, evidence) for e in items]
