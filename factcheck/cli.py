@@ -176,11 +176,8 @@ def verify_command(
             items += claims_from_article(article)
         left_out = 0
         if all_articles:
-            from .retrieve import published_by
-
-            every = claims_from_index(idx)
-            items += [c for c in every if published_by(c.date, as_of)]
-            left_out = len({c.article_id for c in every} - {c.article_id for c in items})
+            items += claims_from_index(idx, as_of=as_of)
+            left_out = len({c.article_id for c in claims_from_index(idx)} - {c.article_id for c in items})
         verdicts = verify_claims(items, index=idx, settings=settings, progress=progress, as_of=as_of)
         name = "all" if all_articles else (article.stem if article else claims_file.stem if claims_file else "claims")
         meta = {

@@ -265,6 +265,7 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
                 seen.add(m.article)
                 statement.copies.append({"outlet": outlet_label(m.source, m.location), "date": m.date, "location": m.location})
         statements[root] = statement
+    _resolve_pronouns(instances, statements, copies)
 
     outlets = sorted({s.outlet for s in statements.values() if s.checked} | {o for s in statements.values() if s.checked for o in s.outlets})
 
@@ -344,6 +345,25 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
         undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and parse_date(s.date) is None}),
         as_of=as_of,
     )
+
+
+def _resolve_pronouns(instances: dict[str, _Instance], statements: dict[str, Statement], copies: _UnionFind) -> None:
+    """'..., she said.': the speaker is the last named speaker before it in the same article."""
+    def order(sentence_id: str) -> tuple[str, int]:
+        article, _, ordinal = sentence_id.rpartition(":")
+        return (article, int(ordinal) if ordinal.isdigit() else 0)
+
+    last: dict[str, str] = {}
+    for sid in sorted(instances, key=order):
+        statement = statements[copies.find(sid)]
+        a = attribute(instances[sid].text)
+        article = order(sid)[0]
+        if a is None:
+            continue
+        if not a.pronoun and a.speaker[:1].isupper():
+            last[article] = a.speaker
+        elif a.pronoun and article in last and statement.id == sid and statement.attribution and statement.attribution.pronoun:
+            statement.attribution = Attribution(last[article], a.verb, a.denial, pronoun=False)
 
 
 def _closest(text: str, candidates: list[_Instance]) -> _Instance | None:

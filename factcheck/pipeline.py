@@ -23,7 +23,7 @@ from .errors import FactcheckError, InputError
 from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
-from .retrieve import retrieve_evidence, source_location
+from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
 
@@ -229,10 +229,14 @@ def claims_from_article(path: str | Path) -> list[Claim]:
     return claims
 
 
-def claims_from_index(index: SentenceIndex) -> list[Claim]:
-    """Every check-worthy sentence of every indexed article (the cross-reference run)."""
+def claims_from_index(index: SentenceIndex, *, as_of: str | None = None) -> list[Claim]:
+    """Every check-worthy sentence of every indexed article (the cross-reference run).
+
+    With `as_of` (YYYY-MM-DD), only articles published on or before it; undated ones are left out.
+    """
     articles = index.article_table()
     s = index.sentences[index.sentences["checkworthy"]]
+    s = s[[published_by(articles[a].get("date"), as_of) for a in s["article_id"]]]
     return [
         Claim(
             id=row.sentence_id, text=row.text, article_id=row.article_id,
