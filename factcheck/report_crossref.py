@@ -18,7 +18,7 @@ from .report import escape, render_markdown, report_json
 
 _TIME_WORDS = {
     "contradiction": "contradiction",
-    "date unknown": "date unknown: may be a change over time",
+    "date unknown": "date unknown",
     "superseded": "superseded (later report updates it)",
     "changed over time": "changed over time",
 }

@@ -260,3 +260,15 @@ def test_html_page_loads_in_headless_chromium(tmp_path, hash_settings):
     subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("claim, evidence", [
+    ("North Korea silent on South Korean offer for military peace talks", "North Korea Rejects South Korean President’s Peace Offer"),
+    ("North Korea has remained silent on offers of peace talks with South Korea.", "North Korea Rejects South Korea’s Peace Talks"),
+])
+def test_silence_and_rejection_conflict_even_in_title_case(claim, evidence):
+    from factcheck.conflicts import find_conflict
+
+    for a, b in ((claim, evidence), (evidence, claim)):
+        found = find_conflict(a, b)
+        assert found is not None and found.type == "antonym"
