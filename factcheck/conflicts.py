@@ -34,6 +34,8 @@ _ANTONYM_PAIRS = [
     ("include", "exclude"), ("present", "absent"), ("public", "private"), ("strengthen", "weaken"),
     ("welcome", "reject"), ("welcome", "dismiss"), ("praise", "criticize"), ("praise", "condemn"),
     ("easy", "difficult"), ("strong", "weak"), ("large", "small"), ("increase", "fall"), ("majority", "minority"),
+    # a reaction reported as silence vs as an answer ("silent on the offer" / "rejects the offer")
+    ("silent", "reject"), ("silent", "dismiss"), ("silent", "respond"), ("silent", "accept"),
 ]
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
@@ -97,9 +99,7 @@ _LEMMA_E = {w for pair in _ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     raw = _TOKEN.findall(text)
-    # in a Title Case headline capitals say nothing about names
-    capitalised = sum(1 for w in raw if w[:1].isupper())
-    headline = len(raw) >= 4 and capitalised / len(raw) > 0.6
+    headline = _is_title_case(raw)
     for i, word in enumerate(raw):
         lower = word.lower().replace("’", "'")
         if word[0].isdigit():
@@ -130,6 +130,12 @@ def tokenize(text: str) -> list[Token]:
         else:
             tokens.append(Token(word, _lemma(word), "word"))
     return tokens
+
+
+def _is_title_case(raw: list[str]) -> bool:
+    """A headline in Title Case: nearly every longer word capitalised."""
+    words = [w for w in raw if w[0].isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _is_day(raw: list[str], i: int) -> bool:
