@@ -235,6 +235,12 @@ def render_crossref_html(
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1>", f'<p class="meta">{e(_meta_line(meta))}</p>',
     ]
+    if xref.statements == 0:  # claims typed in, not taken from articles: nothing to cross-reference
+        out.append('<p class="muted">These claims come from no indexed article, so there are no outlets to cross-reference; '
+                   "each claim's evidence follows.</p>")
+        out += _html_claims(verdicts)
+        out.append("</body></html>")
+        return "\n".join(out)
     out.append('<section id="conflicts"><h2>Conflicts</h2>')
     if not xref.conflicts:
         out.append("<p>No two outlets conflict on a statement.</p>")
@@ -301,8 +307,16 @@ def render_crossref_html(
         out.append("</ul></details>")
     out.append("</section>")
 
-    checked = [v for v in verdicts if v.verdict != "unverified"]
-    out.append(f'<section id="claims"><h2>Every claim with evidence ({len(checked)})</h2>')
+    out += _html_claims(verdicts, only_with_evidence=True)
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _html_claims(verdicts: list[Verdict], *, only_with_evidence: bool = False) -> list[str]:
+    e = html.escape
+    out = []
+    checked = [v for v in verdicts if v.verdict != "unverified" or not only_with_evidence]
+    out.append(f'<section id="claims"><h2>Claims with their evidence ({len(checked)})</h2>')
     for v in checked:
         out.append(f"<details><summary><b>{e(v.verdict.upper())}</b> ({v.confidence:.0%}): {e(v.claim.text)}"
                    f' <span class="muted">— {e(v.claim.source or "unknown outlet")}, {e(v.claim.date or "date unknown")}</span></summary>')
@@ -315,8 +329,8 @@ def render_crossref_html(
                 + f" · similarity {ev.similarity:.2f}</span></blockquote>"
             )
         out.append("</details>")
-    out.append("</section></body></html>")
-    return "\n".join(out)
+    out.append("</section>")
+    return out
 
 
 def _html_statement(s: Statement) -> str:
