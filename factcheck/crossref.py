@@ -113,7 +113,8 @@ class Cluster:
 
     @property
     def headline(self) -> Statement:
-        return self.statements[0]
+        """The statement to name the cluster by: the most widely carried, then the most complete."""
+        return max(self.statements, key=lambda s: (len(s.outlets), s.checked, len(s.text.split())))
 
     def to_dict(self) -> dict:
         return {

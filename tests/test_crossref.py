@@ -232,6 +232,19 @@ def test_cli_all_writes_markdown_json_and_html(tmp_path):
     assert "http" not in page.read_text().replace("https://", "").split("<body>")[0]  # nothing loaded from a network
 
 
+def test_html_for_typed_in_claims_shows_their_evidence(tmp_path):
+    index = str(tmp_path / "index")
+    assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
+    page = tmp_path / "claims.html"
+    run = _cli("verify", "Seven people have died in the Brennock landslide.", "--index", index, "--embedder", "hash",
+               "--report", str(tmp_path / "r.md"), "--html", str(page), "-q")
+    assert run.returncode == 0, run.stderr
+    parser = _Page()
+    parser.feed(page.read_text())
+    assert parser.sections == ["claims"] and "details" in parser.tags
+    assert "Brennock landslide" in "".join(parser.text)
+
+
 def test_cli_as_of(tmp_path):
     index = str(tmp_path / "index")
     assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
