@@ -26,6 +26,7 @@ from .attribution import Attribution, attribute
 from .config import Settings
 from .models import Verdict
 
+MATRIX_COUNTS = ("corroborated", "conflicting", "conflicting_date_unknown")
 TIME_LABELS = ("contradiction", "date unknown", "superseded", "changed over time")
 # words with which a later report says a figure moved on ("the death toll has risen to five")
 REVISION_CUES = frozenset(
@@ -86,8 +87,8 @@ class ConflictPair:
 
     @property
     def is_contradiction(self) -> bool:
-        """An outlet-against-outlet contradiction at one time (what the agreement matrix counts)."""
-        return self.reported_denial is None and self.time in ("contradiction", "date unknown")
+        """The outlets' own statements contradicting each other at one time."""
+        return self.reported_denial is None and self.time == "contradiction"
 
     def to_dict(self) -> dict:
         return {
@@ -131,7 +132,7 @@ class CrossReference:
     outlets: list[str]
     clusters: list[Cluster]  # claims two or more outlets make; conflicted first, then by outlets
     conflicts: list[ConflictPair]  # strongest first
-    matrix: dict[str, dict[str, dict[str, int]]]  # outlet -> outlet -> {"corroborated", "conflicting"}
+    matrix: dict[str, dict[str, dict[str, int]]]  # outlet -> outlet -> MATRIX_COUNTS
     single_source: list[Statement]  # claims no other outlet corroborates
     statements: int = 0
     syndicated_copies: int = 0
@@ -327,12 +328,13 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
         cluster.id = n
 
     # 5. the outlet x outlet agreement matrix: each pair of statements counted once
-    matrix = {o: {p: {"corroborated": 0, "conflicting": 0} for p in outlets if p != o} for o in outlets}
+    matrix = {o: {p: dict.fromkeys(MATRIX_COUNTS, 0) for p in outlets if p != o} for o in outlets}
     for a, b in supports:
         _count(matrix, statements[a].outlet, statements[b].outlet, "corroborated")
     for conflict in conflicts.values():
-        if conflict.is_contradiction:
-            _count(matrix, conflict.claim.outlet, conflict.evidence.outlet, "conflicting")
+        if conflict.reported_denial is None and conflict.time in ("contradiction", "date unknown"):
+            kind = "conflicting" if conflict.time == "contradiction" else "conflicting_date_unknown"
+            _count(matrix, conflict.claim.outlet, conflict.evidence.outlet, kind)
 
     # 6. single-source claims: no other outlet corroborates them (a syndicated copy is no second source)
     corroborated = {x for a, b in supports for x, y in ((a, b), (b, a)) if statements[x].outlet != statements[y].outlet}

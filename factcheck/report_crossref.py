@@ -48,6 +48,18 @@ def copies_text(s: Statement) -> str:
     return "also carried verbatim by " + "; ".join(f"{c['outlet']} ({c['location']})" for c in s.copies) + " (counted once)"
 
 
+MATRIX_LEGEND = (
+    "Each cell: statements corroborated / in conflict between the two outlets, each pair of statements counted "
+    "once; syndicated copies count for the original. \"+N undated\": conflicts where a publication date is "
+    "unknown, so they may be changes over time. Changes over time and reported denials are not counted."
+)
+
+
+def matrix_cell(cell: dict) -> str:
+    text = f"{cell['corroborated']} / {cell['conflicting']}"
+    return text + (f" (+{cell['conflicting_date_unknown']} undated)" if cell.get("conflicting_date_unknown") else "")
+
+
 def time_text(c: ConflictPair) -> str:
     return _TIME_WORDS.get(c.time, c.time) + (f" ({c.time_note})" if c.time_note else "")
 
@@ -190,9 +202,7 @@ def _md_more(total: int, shown: int) -> list[str]:
 def _md_matrix(xref: CrossReference) -> list[str]:
     if len(xref.outlets) < 2:
         return ["Only one outlet: nothing to compare.", ""]
-    lines = ["Each cell: statements corroborated / in conflict between the two outlets (each pair of statements "
-             "counted once; syndicated copies count for the original; changes over time and reported denials are "
-             "not conflicts).", ""]
+    lines = [escape(MATRIX_LEGEND), ""]
     numbers = {o: n for n, o in enumerate(xref.outlets, start=1)}
     lines.append("| outlet | " + " | ".join(str(n) for n in numbers.values()) + " |")
     lines.append("|---|" + "---:|" * len(numbers))
@@ -203,7 +213,7 @@ def _md_matrix(xref: CrossReference) -> list[str]:
                 cells.append("—")
             else:
                 cell = xref.matrix[o][p]
-                cells.append(f"{cell['corroborated']} / {cell['conflicting']}" if any(cell.values()) else "·")
+                cells.append(matrix_cell(cell) if any(cell.values()) else "·")
         lines.append(f"| {numbers[o]}. {escape(o)} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
@@ -285,14 +295,13 @@ def render_crossref_html(
     out.append("</section>")
 
     out.append('<section id="matrix"><h2>Source agreement matrix</h2>')
-    out.append("<p class=\"muted\">Each cell: statements corroborated / in conflict between the two outlets (syndicated copies "
-               "count for the original; changes over time and reported denials are not conflicts).</p>")
+    out.append(f'<p class="muted">{e(MATRIX_LEGEND)}</p>')
     out.append("<table><thead><tr><th>outlet</th>" + "".join(f"<th>{e(o)}</th>" for o in xref.outlets) + "</tr></thead><tbody>")
     for o in xref.outlets:
         cells = []
         for p in xref.outlets:
             cell = xref.matrix.get(o, {}).get(p)
-            cells.append('<td class="num">—</td>' if cell is None else f'<td class="num">{cell["corroborated"]} / {cell["conflicting"]}</td>')
+            cells.append('<td class="num">—</td>' if cell is None else f'<td class="num">{e(matrix_cell(cell))}</td>')
         out.append(f"<tr><th>{e(o)}</th>{''.join(cells)}</tr>")
     out.append("</tbody></table></section>")
 

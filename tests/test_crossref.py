@@ -122,7 +122,7 @@ def test_agreement_matrix_is_symmetric_and_counts_once(hash_settings):
     for a in m:
         for b in m[a]:
             assert m[a][b] == m[b][a]
-    assert m["North Star Daily"][BLOG] == {"corroborated": 1, "conflicting": 0}
+    assert m["North Star Daily"][BLOG] == {"corroborated": 1, "conflicting": 0, "conflicting_date_unknown": 0}
     assert m["Coastal Courier"][BLOG]["corroborated"] == 1
     # the copy is counted under the original, never as Harbor Ledger agreeing with anyone
     assert all(cell["corroborated"] == 0 for cell in m["Harbor Ledger"].values())
