@@ -35,7 +35,7 @@ REVISION_CUES = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DUPLICATE_LOCATION = re.compile(r"\(([^()]+:\d+)\)\s*$")
-_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|million|billion|thousand)?|\$\d")
+_QUANTITY = re.compile(r"\$?\d[\d,.]*(?:\s*(?:%|percent|million|billion|thousand))?")
 
 
 def outlet_label(source: str | None, location: str | None) -> str:
@@ -418,5 +418,13 @@ def _count(matrix: dict, a: str, b: str, kind: str) -> None:
 
 
 def _specificity(text: str) -> int:
-    """Claims with figures first: they are the ones worth a second source."""
-    return len(_QUANTITY.findall(text))
+    """Claims with figures first (a count or an amount more than a year or a day): they most need a second source."""
+    score = 0
+    for token in _QUANTITY.findall(text):
+        token = token.rstrip(",.")
+        digits = re.sub(r"\D", "", token)
+        if re.fullmatch(r"(?:19|20)\d\d", token) or len(digits) <= 2 and not re.search(r"[%$a-z.]", token):
+            score += 1
+        else:
+            score += 3
+    return score
