@@ -264,7 +264,7 @@ def render_crossref_html(
                 f'<tr><td class="num">{n}</td><td class="side">{_html_statement(c.claim)}</td>'
                 f'<td class="side">{_html_statement(c.evidence)}</td><td>{e(c.conflict_type)}</td>'
                 f'<td><span class="tag {css}">{e(c.time)}</span>'
-                + (f'<details><summary>why</summary>{e(c.time_note)}</details>' if c.time_note else "")
+                + (f'<br><span class="muted">{e(c.time_note)}</span>' if c.time_note else "")
                 + f'{denial}<br><span class="muted">score {c.score:.2f} · similarity {c.similarity:.2f}</span></td></tr>'
             )
         out.append("</tbody></table>")
