@@ -97,6 +97,7 @@ def build_index_command(
     paths: Annotated[list[str], typer.Argument(help="Article files, directories (searched recursively) or glob patterns. Formats: .txt .md .html .htm .json .jsonl .csv.")],
     index: IndexOption = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new index instead of adding to the existing one.")] = False,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping.")] = False,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -112,7 +113,7 @@ def build_index_command(
     progress = _setup(quiet)
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
-        stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress)
+        stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait)
     if not quiet:
         out.print(
             f"[green]Indexed[/] {stats.articles_total} article(s) ({stats.articles_new} new, {stats.articles_replaced} replaced), "
@@ -134,6 +135,9 @@ def verify_command(
     stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based stance backend.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Markdown report path [default: reports/<timestamp>-<name>.md].")] = None,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path [default: beside the report, .json].")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
+    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths) or 'json' (the whole report JSON on stdout).")] = "text",
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -144,6 +148,10 @@ def verify_command(
     Each claim is compared with the closest statements in *other* articles; each statement is
     judged to corroborate, conflict with, or be unrelated to it, and the claim gets a verdict:
     supported, contradicted, disputed (credible evidence both ways) or unverified.
+
+    With --all the report cross-references the articles: conflicts first, the claims several
+    outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
+    single-source claims, each statement with its publication date and speaker.
     """
     from .index import load_index
     from .pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
@@ -158,6 +166,7 @@ def verify_command(
         chosen = sum(bool(x) for x in (claims, claims_file, article, all_articles))
         if chosen == 0:
             raise FactcheckError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
+        _check_options(as_of, output_format)
         idx = load_index(settings.index.dir)
         items = []
         if claims:
@@ -166,9 +175,11 @@ def verify_command(
             items += claims_from_file(claims_file)
         if article:
             items += claims_from_article(article)
+        left_out = 0
         if all_articles:
-            items += claims_from_index(idx)
-        verdicts = verify_claims(items, index=idx, settings=settings, progress=progress)
+            items += claims_from_index(idx, as_of=as_of)
+            left_out = len({c.article_id for c in claims_from_index(idx)} - {c.article_id for c in items})
+        verdicts = verify_claims(items, index=idx, settings=settings, progress=progress, as_of=as_of)
         name = "all" if all_articles else (article.stem if article else claims_file.stem if claims_file else "claims")
         meta = {
             "index": settings.index.dir,
@@ -177,13 +188,49 @@ def verify_command(
             "embedder": idx.embedder,
             "stance_model": settings.stance.backend,
         }
-        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=not all_articles)
+        if as_of:
+            meta.update(as_of=as_of, articles_left_out=left_out)
+        if all_articles or html_path:
+            from .crossref import cross_reference
+            from .report_crossref import crossref_json, render_crossref_html, render_crossref_markdown, write_page
+
+            xref = cross_reference(verdicts, settings=settings, as_of=as_of)
+            title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+        if all_articles:
+            markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
+            data = crossref_json(xref, verdicts, meta=meta)
+        else:
+            markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+            data = report_json(verdicts, meta=meta)
         report_path, written_json = write_report(
-            markdown, report_json(verdicts, meta=meta),
-            report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
+            markdown, data, report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
         )
+        if html_path:
+            write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown), html_path)
+    if output_format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+        return
     _print_summary(verdicts, quiet=quiet)
-    out.print(f"Report: {report_path}\nJSON:   {written_json}", highlight=False)
+    if all_articles and not quiet:
+        from .report_crossref import summary_lines
+
+        out.print("\n".join(f"  {line}" for line in summary_lines(xref, verdicts, meta)), highlight=False)
+    out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+
+
+def _check_options(as_of: str | None, output_format: str) -> None:
+    from datetime import date
+
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise FactcheckError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
+    if output_format not in ("text", "json"):
+        raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
 
 
 def _print_summary(verdicts, *, quiet: bool) -> None:
@@ -216,8 +263,8 @@ def info_command(index: IndexOption = None, config: ConfigOption = None) -> None
     table = Table(show_edge=False)
     for column in ("source", "date", "sentences", "title", "path"):
         table.add_column(column)
-    for row in idx.articles.itertuples(index=False):
-        table.add_row(row.source or "?", row.date or "?", str(row.n_sentences), (row.title or "")[:50], row.path)
+    for row in idx.article_table().values():
+        table.add_row(row["source"] or "?", row["date"] or "?", str(row["n_sentences"]), (row["title"] or "")[:50], row["path"])
     out.print(table)
 
 

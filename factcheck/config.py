@@ -52,6 +52,13 @@ class AggregateSettings:
 
 
 @dataclass(frozen=True)
+class CrossrefSettings:
+    same_claim_similarity: float = 0.75 # a non-conflicting restatement this close joins a claim cluster
+    changed_over_time_days: int = 30  # conflicting statements published further apart changed over time
+    shown: int = 10  # rows per section of the Markdown/HTML report; the JSON has all
+
+
+@dataclass(frozen=True)
 class ReportSettings:
     dir: str = "reports"
 
@@ -63,6 +70,7 @@ class Settings:
     retrieve: RetrieveSettings = field(default_factory=RetrieveSettings)
     stance: StanceSettings = field(default_factory=StanceSettings)
     aggregate: AggregateSettings = field(default_factory=AggregateSettings)
+    crossref: CrossrefSettings = field(default_factory=CrossrefSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
 
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:

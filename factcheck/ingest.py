@@ -63,7 +63,9 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _
         for candidate in candidates:
             if candidate.is_dir():
                 for child in sorted(candidate.rglob("*")):
-                    if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(child, candidate):
+                    if child.is_symlink() and not child.exists() and not _hidden(child, candidate):
+                        on_skip(str(child), "broken symbolic link")
+                    elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(child, candidate):
                         found[child] = None
             elif candidate.suffix.lower() in SUPPORTED_SUFFIXES:
                 found[candidate] = None
@@ -81,21 +83,57 @@ def _hidden(path: Path, root: Path) -> bool:
 
 def decode_bytes(data: bytes) -> str:
     """Decode text of unknown encoding; raise InputError for binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte order mark: text despite its NUL bytes
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("invalid UTF-16 text") from exc
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    lines = data.splitlines(keepends=True)
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        # mixed: UTF-8 text with lines pasted from a legacy (usually Windows-1252) file
+        return "".join(line.decode("utf-8") if _is_utf8(line) else _decode_legacy(line) for line in lines)
+    return _decode_legacy(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_legacy(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise InputError("not text in any known encoding")
-    text = str(best)
+    # short English text fits several code pages about equally well; Windows-1252 is the usual one
+    western = next((str(m) for m in matches if m.encoding == "cp1252"), None)
+    text = western if western is not None and _looks_western(western) else str(best)
     if _control_ratio(text) > 0.05:
         raise InputError("binary file (mostly control characters)")
     return text
+
+
+_WESTERN_SYMBOLS = set("“”‘’–—…€£¢©®°•·«»§\u00a0")
+
+
+def _looks_western(text: str) -> bool:
+    """Mostly ASCII letters; every other character an accented letter or common typography."""
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in text if not ch.isascii()]
+    if not letters or sum(not ch.isascii() for ch in letters) > 0.3 * len(letters):
+        return False
+    return all(ch.isalpha() or ch in _WESTERN_SYMBOLS for ch in foreign)
 
 
 def _control_ratio(text: str) -> float:
@@ -136,6 +174,7 @@ _BOILERPLATE_LINE = re.compile(
       | advertisement | sponsored(?:\ content)? | cover\ image | image\ source.* | sources?:
       | (?:photo|image|picture)s?\ ?(?:credit)?:.* | \((?:photo|image|picture)\b.*\)
       | .*can\ also\ be\ accessed\ at.* | (?:https?://|www\.)\S+
+      | .*will\ update\ this\ (?:story|report|article)\b.* | this\ (?:story|article)\ (?:has\ been|was)\ updated\b.*
       | (?:click|tap)\ here\b.{0,80} | follow\ us\b.{0,80} | download\ (?:our|the)\ app.*
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -275,13 +314,19 @@ def parse_plain_text(
         if is_boilerplate(stripped) or _is_dateline(stripped):
             pending = _flush(pending, paragraphs)
             continue
-        stripped = strip_credit(stripped)
-        if not stripped:
+        uncredited = strip_credit(stripped)
+        if not uncredited:  # a credit line of its own also ends the paragraph before it
+            pending = _flush(pending, paragraphs)
             continue
         lead = len(line.text) - len(line.text.lstrip())
-        current = _Line(stripped, line.offset + lead, line.number)
+        current = _Line(uncredited, line.offset + lead, line.number)
+        if uncredited != stripped:  # a photo caption: its credit ended it, nothing wraps onto it
+            _flush(pending, paragraphs)
+            pending = _flush(current, paragraphs)
+            continue
+        stripped = uncredited
         if pending is not None and _continues(pending.text, stripped):
-            pending = _Line(pending.text + " " + stripped, pending.offset, pending.number)
+            pending = _Line(_join(text, base_offset, pending, current), pending.offset, pending.number)
             continue
         _flush(pending, paragraphs)
         pending = current
@@ -316,8 +361,20 @@ def _drop_fragments(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return kept
 
 
+def _join(text: str, base_offset: int, pending: _Line, current: _Line) -> str:
+    """A hard-wrapped paragraph as its source span with line breaks and indents as spaces.
+
+    Keeping the source's length keeps sentence offsets exact; when markup was stripped the
+    lines are joined with one space and offsets are approximate.
+    """
+    joined = pending.text + " " + current.text
+    span = text[pending.offset - base_offset : current.offset - base_offset + len(current.text)]
+    same_length = re.sub(r"\s", " ", span)
+    return same_length if same_length.split() == joined.split() else joined
+
+
 def _flush(pending: _Line | None, paragraphs: list[Paragraph]) -> None:
-    if pending is not None and pending.text.strip():
+    if pending is not None and any(ch.isalnum() for ch in pending.text):  # "* * *", "...": no statement
         paragraphs.append(Paragraph(pending.text, pending.offset, pending.number))
     return None
 
@@ -475,15 +532,15 @@ def _locate(text: str, source: str) -> Paragraph:
     return Paragraph(text, index, source.count("\n", 0, index) + 1)
 
 
-def read_record_file(path: Path) -> list[Article]:
+def read_record_file(path: Path, *, on_skip: SkipHandler = _log_skip) -> list[Article]:
     text = read_text(path)
     suffix = path.suffix.lower()
     articles = []
-    for number, record, line in _records(text, suffix, path):
+    for number, record, line in _records(text, suffix, path, on_skip):
         body = _field(record, "text")
         if not isinstance(body, str) or not body.strip():
             reason = "no text field" if body is None else f"text field is {type(body).__name__}, not a string"
-            _log_skip(f"{path}#{number}", reason)
+            on_skip(f"{path}#{number}", reason)
             continue
         meta = {key: _string_field(record, key) for key in ("title", "source", "date", "url")}
         found, paragraphs = parse_plain_text(body, base_line=line)
@@ -497,7 +554,7 @@ def read_record_file(path: Path) -> list[Article]:
     return articles
 
 
-def _records(text: str, suffix: str, path: Path) -> Iterator[tuple[int, dict, int]]:
+def _records(text: str, suffix: str, path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, dict, int]]:
     """(record number, record, first line) for each record of a json, jsonl or csv file."""
     if suffix == ".jsonl":
         for line_number, line in enumerate(text.split("\n"), start=1):
@@ -506,12 +563,12 @@ def _records(text: str, suffix: str, path: Path) -> Iterator[tuple[int, dict, in
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                _log_skip(f"{path}:{line_number}", f"invalid JSON ({exc.msg})")
+                on_skip(f"{path}:{line_number}", f"invalid JSON ({exc.msg})")
                 continue
             if isinstance(record, dict):
                 yield line_number, record, line_number
             else:
-                _log_skip(f"{path}:{line_number}", "record is not a JSON object")
+                on_skip(f"{path}:{line_number}", "record is not a JSON object")
     elif suffix == ".json":
         try:
             data = json.loads(text)
@@ -522,7 +579,7 @@ def _records(text: str, suffix: str, path: Path) -> Iterator[tuple[int, dict, in
             if isinstance(record, dict):
                 yield number, record, 1
             else:
-                _log_skip(f"{path}#{number}", "record is not a JSON object")
+                on_skip(f"{path}#{number}", "record is not a JSON object")
     else:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not any(_alias_in(reader.fieldnames, "text")):
@@ -567,13 +624,18 @@ READERS: dict[str, Callable[[Path], list[Article]]] = {
 }
 
 
-def read_file(path: Path) -> list[Article]:
-    """All articles in one file; raises InputError when the file can't be used."""
+def read_file(path: Path, *, on_skip: SkipHandler = _log_skip) -> list[Article]:
+    """All articles in one file; raises InputError when the file can't be used.
+
+    Records of a .json/.jsonl/.csv file that can't be used are reported to `on_skip`.
+    """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"unsupported file type '{path.suffix}'")
     if path.is_symlink() and not path.exists():
         raise InputError("broken symbolic link")
+    if reader is read_record_file:
+        return read_record_file(path, on_skip=on_skip)
     return reader(path)
 
 
@@ -581,7 +643,7 @@ def iter_articles(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = 
     """Stream the articles under `paths`; files that can't be read are reported and skipped."""
     for path in expand_paths(paths, on_skip=on_skip):
         try:
-            articles = read_file(path)
+            articles = read_file(path, on_skip=on_skip)
         except InputError as exc:
             on_skip(str(path), str(exc))
             continue

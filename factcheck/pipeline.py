@@ -20,10 +20,10 @@ from .aggregate import aggregate_verdict
 from .config import Settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index
+from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
-from .retrieve import retrieve_evidence, source_location
+from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
 
@@ -63,12 +63,19 @@ def build_index(
     fresh: bool = False,
     progress: Progress | None = None,
     on_skip: Callable[[str, str], None] | None = None,
+    wait: bool = False,
 ) -> BuildStats:
     """Add the articles under `paths` to the index at `index_dir`, embedding only new sentence texts.
 
     An article whose path was indexed before with other content replaces the old one. The new
-    index version becomes live only once it is completely written.
+    index version becomes live only once it is completely written. One build writes an index at a
+    time: another one raises IndexLockedError, or with `wait` queues behind it.
     """
+    with writer_lock(index_dir, wait=wait):
+        return _build_index_locked(paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip)
+
+
+def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip) -> BuildStats:
     progress = progress or Progress()
     stats = BuildStats(index_dir=str(index_dir))
 
@@ -229,10 +236,14 @@ def claims_from_article(path: str | Path) -> list[Claim]:
     return claims
 
 
-def claims_from_index(index: SentenceIndex) -> list[Claim]:
-    """Every check-worthy sentence of every indexed article (the cross-reference run)."""
+def claims_from_index(index: SentenceIndex, *, as_of: str | None = None) -> list[Claim]:
+    """Every check-worthy sentence of every indexed article (the cross-reference run).
+
+    With `as_of` (YYYY-MM-DD), only articles published on or before it; undated ones are left out.
+    """
     articles = index.article_table()
     s = index.sentences[index.sentences["checkworthy"]]
+    s = s[[published_by(articles[a].get("date"), as_of) for a in s["article_id"]]]
     return [
         Claim(
             id=row.sentence_id, text=row.text, article_id=row.article_id,
@@ -252,8 +263,13 @@ def verify_claims(
     index: SentenceIndex,
     settings: Settings,
     progress: Progress | None = None,
+    as_of: str | None = None,
 ) -> list[Verdict]:
-    """Retrieve evidence for each claim, judge its stance, aggregate a verdict."""
+    """Retrieve evidence for each claim, judge its stance, aggregate a verdict.
+
+    `as_of` (YYYY-MM-DD): only articles published on or before that date count as evidence;
+    articles with an unknown date do not count.
+    """
     progress = progress or Progress()
     if not claims:
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
@@ -264,7 +280,7 @@ def verify_claims(
         )
     vectors = _claim_vectors(claims, index, embedder, progress, settings.embedder.batch_size)
     with progress.stage("Retrieving evidence", total=len(claims)) as advance:
-        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve)
+        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve, as_of=as_of)
         advance(len(claims))
     model = load_stance_model(settings.stance.backend, settings.stance.model)
     pairs = [(claim.text, e.sentence) for claim, items in zip(claims, evidence) for e in items]

@@ -32,6 +32,11 @@ def escape(text: str | None) -> str:
     return "\\" + text if text[:1] in "#+-=" else text  # no heading or list from a quote
 
 
+def code(text: object) -> str:
+    """An inline code span its content can't close early: file paths and ids shown as written."""
+    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
+
+
 def report_json(verdicts: list[Verdict], *, meta: dict | None = None) -> dict:
     counts = Counter(v.verdict for v in verdicts)
     return {
@@ -51,7 +56,7 @@ def _source_line(e: Evidence) -> str:
     outlet = escape(e.source) if e.source else "*unknown outlet*"
     title = f" — “{escape(e.title)}”" if e.title else ""
     date = escape(e.date) if e.date else "date unknown"
-    return f"{outlet}{title}, {date}, `{e.location}`"
+    return f"{outlet}{title}, {date}, {code(e.location)}"
 
 
 def render_markdown(
@@ -65,9 +70,9 @@ def render_markdown(
     generated = meta.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
     facts = [f"generated {generated}", f"factcheck {__version__}"]
     if meta.get("index"):
-        facts.append(f"index `{meta['index']}` ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
+        facts.append(f"index {code(meta['index'])} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
     if meta.get("stance_model"):
-        facts.append(f"stance model `{meta['stance_model']}`")
+        facts.append(f"stance model {code(meta['stance_model'])}")
     lines += ["*" + " · ".join(facts) + "*", "", "## Summary", "", "| verdict | claims |", "|---|---:|"]
     for label in VERDICTS:
         lines.append(f"| {_LABEL[label]} | {counts.get(label, 0)} |")
@@ -96,8 +101,8 @@ def render_markdown(
         if v.claim.source or v.claim.location:
             origin.append(f"from {escape(v.claim.source) or 'unknown outlet'}, {v.claim.date or 'date unknown'}")
             if v.claim.location:
-                origin[-1] += f", `{v.claim.location}`"
-        lines.append(f"*{escape(v.rationale)}*" + (f" — claim {origin[0]}" if origin else "") + f" · id `{v.claim.id}`")
+                origin[-1] += f", {code(v.claim.location)}"
+        lines.append(f"*{escape(v.rationale)}*" + (f" — claim {origin[0]}" if origin else "") + f" · id {code(v.claim.id)}")
         lines.append("")
         if not v.evidence:
             lines += ["No statement in other articles is similar enough to count as evidence.", ""]

@@ -7,6 +7,7 @@ for abbreviations such as "U.S.", "Gen." and "Oct. 15, 2014"), with a few news-s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .ingest import content_hash
@@ -18,6 +19,10 @@ _TIME_END = re.compile(r"\b[ap]\.m\.$")
 _NUMBER = re.compile(r"\d")
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
 MIN_CLAIM_WORDS = 6
+# pysbd's time grows with the square of the text length (200 kB of prose in one paragraph: 40 s);
+# longer text is cut at sentence ends into pieces of at most this size first, keeping it linear
+MAX_PIECE_CHARS = 4000
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s+""")
 
 
 @lru_cache(maxsize=1)
@@ -31,14 +36,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of one paragraph, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(text):
+    for piece_end, piece in _segments(text):
         stripped = piece.strip()
         if not stripped:
             continue
-        start = text.find(stripped, cursor)
+        start = text.find(stripped, cursor, piece_end)
         if start < 0:  # pysbd normalised something; fall back to the running cursor
             start = cursor
-        end = start + len(stripped)
+        end = min(start + len(stripped), len(text))
+        if start >= end:
+            continue
+        stripped = text[start:end]
         cursor = end
         # a stray closing quote split off the sentence it closes belongs to that sentence
         lead = re.match(r"""^["”’']+(?:\s+|$)""", stripped)
@@ -54,6 +62,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
+
+
+def _segments(text: str) -> Iterator[tuple[int, str]]:
+    """pysbd's sentences, each with the end of the piece of `text` it came from."""
+    start = 0
+    while start < len(text):
+        end = len(text)
+        if end - start > MAX_PIECE_CHARS:
+            low, high = start + MAX_PIECE_CHARS // 2, start + MAX_PIECE_CHARS
+            cuts = [m.end() for m in _SENTENCE_END.finditer(text, low, high)]
+            space = text.rfind(" ", low, high)
+            end = cuts[-1] if cuts else space + 1 if space >= 0 else high
+        for sentence in _segmenter().segment(text[start:end]):
+            yield end, sentence
+        start = end
 
 
 def _should_join(previous: str, current: str) -> bool:
@@ -89,6 +112,8 @@ def segment_article(article: Article) -> list[Sentence]:
     sentences: list[Sentence] = []
     for paragraph in article.paragraphs:
         for text, start, end, line in segment_paragraph(paragraph):
+            if not any(ch.isalnum() for ch in text):
+                continue  # "...", "***": no statement to index or check
             text = re.sub(r"\s+", " ", text)
             ordinal = len(sentences)
             sentences.append(

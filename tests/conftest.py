@@ -25,3 +25,15 @@ def hash_settings(tmp_path) -> Settings:
         retrieve={"min_similarity": 0.2},
         aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
     )
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    """`count` distinct small articles: the plain-text fixture articles with their numbers varied."""
+    import re
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bases = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for n in range(count):
+        text = re.sub(r"\d+", lambda m: str(int(m.group()) + n + 1), bases[n % len(bases)])
+        (folder / f"a{n:05d}.txt").write_text(text, encoding="utf-8")
+    return folder
