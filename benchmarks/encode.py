@@ -46,7 +46,8 @@ def recall_between(reference: np.ndarray, candidate: np.ndarray, queries_ref: np
     return search.recall_at_k(found, truth)
 
 
-def run(sentence_count: int, runs: int, batch_size: int = 64) -> dict:
+def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base: int = 3000,
+        agreement_queries: int = 300) -> dict:
     from factcheck.embed_fast import OnnxEmbedder, encode_sorted
 
     model = realdata.load_model()
@@ -68,8 +69,8 @@ def run(sentence_count: int, runs: int, batch_size: int = 64) -> dict:
         print(name, results[name], flush=True)
 
     # Agreement on real text: same base and held-out queries through both backends.
-    base_texts = realdata.real_sentences()[:5000]
-    query_texts = realdata.real_sentences()[-500:]
+    base_texts = realdata.real_sentences()[:agreement_base]
+    query_texts = realdata.real_sentences()[-agreement_queries:]
     reference = model.encode(base_texts, batch_size=batch_size, normalize_embeddings=True)
     reference_queries = model.encode(query_texts, batch_size=batch_size, normalize_embeddings=True)
     candidate = onnx.embed_batch(base_texts)
@@ -90,9 +91,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--agreement-base", type=int, default=3000)
+    parser.add_argument("--agreement-queries", type=int, default=300)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    results = run(args.sentences, args.runs)
+    results = run(args.sentences, args.runs, agreement_base=args.agreement_base,
+                  agreement_queries=args.agreement_queries)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
 

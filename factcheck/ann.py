@@ -78,7 +78,7 @@ class VectorIndex:
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 128
     ivf_nlist: int | None = None  # None: default_nlist(count) at build time
-    ivf_nprobe: int = 32
+    ivf_nprobe: int = 64
     ivf_train_size: int = 131_072  # k-means sample (at least 40 per list); more costs build time
     threads: int | None = None  # FAISS OpenMP threads; None leaves FAISS's default
     index: object = field(default=None, repr=False)
