@@ -36,8 +36,10 @@ def write_corpus(name: str, articles: list[tuple[str, str]], *,
                  syndicated: list[tuple[str, str]] = ()) -> Path:
     """Write `articles` (and syndicated copies of some of them) as files; returns the folder.
 
-    A syndicated copy has the same body under another outlet's header, so its sentences are
-    repeats (same content hash) while the file and article metadata differ.
+    A syndicated copy is the body under another outlet's header with a credit line on top, as
+    wire copies run ("From FNC Wire reports."): its sentences are repeats (same content hash),
+    but it is a different article, as in the example corpus's 07_westbridge_tribune.txt. (An
+    exact copy of a body is the same article to factcheck: its id is the hash of the body.)
     """
     folder = realdata.CACHE / "corpora" / name
     if folder.exists():
@@ -48,7 +50,8 @@ def write_corpus(name: str, articles: list[tuple[str, str]], *,
             _article_file(number, body, source="FNC Wire"), encoding="utf-8")
     for number, (body_id, body) in enumerate(syndicated):
         (folder / f"copy{number:05d}.txt").write_text(
-            _article_file(number, body, source=f"Syndicating Outlet {number % 7}"), encoding="utf-8")
+            _article_file(number, f"From FNC Wire reports.\n\n{body}",
+                          source=f"Syndicating Outlet {number % 7}"), encoding="utf-8")
     return folder
 
 
