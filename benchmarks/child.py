@@ -3,7 +3,7 @@
     python -m benchmarks.child build CORPUS INDEX_DIR
     python -m benchmarks.child verify INDEX_DIR CLAIMS_FILE
 
-Prints one JSON line: seconds, counts and peak_rss_mb (getrusage(RUSAGE_SELF).ru_maxrss).
+Prints one JSON line: seconds, counts and peak_rss_mb (VmHWM of this process).
 """
 
 from __future__ import annotations
@@ -15,7 +15,18 @@ import time
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident set size of this process so far, in MiB.
+
+    VmHWM belongs to this process's address space, which starts afresh at exec. ru_maxrss does
+    not: Linux carries it over fork and exec, so a child of a parent holding a 1.2 GB model
+    would report at least 1.2 GB whatever it did itself.
+    """
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

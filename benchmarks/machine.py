@@ -48,8 +48,8 @@ def describe() -> dict:
 def run_child(args: list[str], *, env: dict | None = None, timeout: float | None = None) -> dict:
     """Run `python -m benchmarks.child ...` in a fresh process and return its JSON result.
 
-    The child reports its own peak RSS (getrusage(RUSAGE_SELF)), so figures from earlier
-    children never leak in (RUSAGE_CHILDREN would give the maximum over all of them).
+    The child reports its own peak RSS (VmHWM), so neither this process's memory nor earlier
+    children's leaks in (RUSAGE_CHILDREN would give the maximum over all of them).
     """
     import json
 
