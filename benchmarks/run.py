@@ -402,7 +402,7 @@ def main(argv: list[str] | None = None) -> None:
         from dataclasses import replace
 
         plan = replace(plan, runs=args.runs)
-    work = realdata.CACHE / "bench-indexes"
+    work = realdata.CACHE / f"bench-indexes-{os.getpid()}"  # concurrent runs never share one
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     results: dict = {"command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None
