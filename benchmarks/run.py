@@ -46,7 +46,7 @@ class Plan:
     runs: int
 
 
-QUICK = Plan(articles=40, rss_articles=(40, 160), claims=50, search_sizes=(100_000,),
+QUICK = Plan(articles=40, rss_articles=(40, 120), claims=50, search_sizes=(100_000,),
              latency_queries=200, runs=3)
 FULL = Plan(articles=120, rss_articles=(100, 400), claims=200,
             search_sizes=(100_000, 1_000_000), latency_queries=300, runs=3)
