@@ -142,6 +142,7 @@ VARIANTS: dict[str, tuple[dict, list[dict]]] = {
                [{"hnsw_ef_search": ef} for ef in (32, 64, 128, 256)]),
     "ivf": ({"kind": "ivf"}, [{"ivf_nprobe": p} for p in (8, 16, 32, 64, 128)]),
     "ivf-1m": ({"kind": "ivf"}, [{"ivf_nprobe": p} for p in (16, 32, 64, 96, 128)]),
+    "ivf-default": ({"kind": "ivf"}, [{"ivf_nprobe": 64}, {"ivf_nprobe": 32}]),
     "hnsw32-1m": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80},
                   [{"hnsw_ef_search": ef} for ef in (64, 128, 256)]),
 }
