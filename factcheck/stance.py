@@ -18,3 +18,64 @@ class StanceModel(Protocol):
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         """Classify (claim, evidence) pairs; one result per pair, in order."""
         ...
+
+
+SUPPORT_OVERLAP = 0.7  # share of the claim's content the evidence must state to corroborate it
+
+
+class RulesStance:
+    """Transparent baseline: slot alignment for conflicts, content overlap for corroboration.
+
+    It reads only the two texts. A conflict needs the sentences to state the same thing with one
+    slot changed; support needs most of the claim's content words to be in the evidence.
+    """
+
+    name = "rules"
+
+    def __init__(self, model: str = "", **_: object) -> None:
+        pass
+
+    def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
+        return [self._classify(claim, evidence) for claim, evidence in pairs]
+
+    def _classify(self, claim: str, evidence: str) -> StanceResult:
+        from .conflicts import find_conflict, overlap
+
+        shared = overlap(claim, evidence)
+        conflict = find_conflict(claim, evidence)
+        if conflict is not None:
+            p_refute = min(0.95, 0.45 + 0.5 * shared)
+            return _result("refutes", p_refute, conflict.type)
+        if shared >= SUPPORT_OVERLAP:
+            return _result("supports", min(0.95, 0.2 + 0.75 * shared))
+        return _result("neutral", max(0.5, 1.0 - shared))
+
+
+def _result(label: str, p: float, conflict_type: str | None = None) -> StanceResult:
+    rest = (1.0 - p) / 2
+    probabilities = {s: (p if s == label else rest) for s in ("supports", "refutes", "neutral")}
+    return StanceResult(label, probabilities, conflict_type)  # type: ignore[arg-type]
+
+
+STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance}
+
+_LOADED: dict[tuple, StanceModel] = {}
+
+
+def load_stance_model(backend: str, model: str = "", **options: object) -> StanceModel:
+    """Stance backend by name; loaded once per process."""
+    from .errors import ConfigError
+
+    if backend not in STANCE_BACKENDS:
+        raise ConfigError(f"Unknown stance backend '{backend}'. Known: {', '.join(sorted(STANCE_BACKENDS))}")
+    key = (backend, model, tuple(sorted(options.items())))
+    if key not in _LOADED:
+        _LOADED[key] = STANCE_BACKENDS[backend](model, **options)
+    return _LOADED[key]
+
+
+def classify_stance(model: StanceModel, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
+    """Classify pairs once each: the same (claim, evidence) pair repeats across a cross-reference run."""
+    unique = list(dict.fromkeys(pairs))
+    results = dict(zip(unique, model.classify_batch(unique))) if unique else {}
+    return [results[pair] for pair in pairs]

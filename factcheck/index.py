@@ -1,0 +1,332 @@
+"""The sentence index on disk: vectors, FAISS search structure, metadata tables and a manifest.
+
+Layout of an index directory::
+
+    CURRENT              name of the live version (replaced atomically)
+    v-<time>-<id>/       one complete version
+        manifest.json    format, embedder, counts, build time, file checksums
+        articles.parquet
+        sentences.parquet  one row per sentence; `vector_row` points into vectors.npy
+        vectors.npy      one L2-normalised float32 row per unique sentence text
+
+    .lock                held (flock) by the one build allowed to write; the OS releases it if
+                         the build dies, so a crash never leaves a stale lock
+
+A build writes a new version beside the live one and switches CURRENT with `os.replace`, so a
+crash leaves the previous index untouched and a reader never sees half an index. Readers take no
+lock: they read whichever version CURRENT names, and the previous version is kept for readers
+that opened it just before a switch.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
+_VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
+
+ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
+SENTENCE_COLUMNS = [
+    "sentence_id", "article_id", "ordinal", "text", "start", "end", "line", "hash", "checkworthy", "vector_row",
+]
+
+
+@dataclass
+class SentenceIndex:
+    """A loaded, searchable index version."""
+
+    path: Path
+    manifest: dict
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    vectors: np.ndarray
+    _search: object = field(default=None, repr=False)
+
+    @property
+    def embedder(self) -> str:
+        return self.manifest["embedder"]["name"]
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine scores and vector rows of the k nearest unique sentence texts per query."""
+        if self._search is None:
+            self._search = _build_search(self.vectors, self.manifest.get("search", {}))
+        k = min(k, len(self.vectors))
+        if k == 0:
+            empty = np.zeros((len(queries), 0))
+            return empty.astype(np.float32), empty.astype(np.int64)
+        return self._search.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def article_table(self) -> dict[str, dict]:
+        """article id -> its metadata, with missing values as None (not NaN)."""
+        table = self.articles.set_index("article_id").astype(object)
+        return table.where(table.notna(), None).to_dict("index")
+
+
+def _build_search(vectors: np.ndarray, options: dict):
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with `factcheck build-index PATHS --index {index_dir} --fresh`"
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """The live version directory, or None when no build has completed here."""
+    pointer = Path(index_dir) / "CURRENT"
+    try:
+        raw = pointer.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT unreadable: {exc}); {_rebuild_hint(index_dir)}") from exc
+    name = raw.decode("utf-8", errors="replace").strip()
+    if not _VERSION_NAME.fullmatch(name):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT does not name a version); {_rebuild_hint(index_dir)}")
+    return Path(index_dir) / name
+
+
+def index_exists(index_dir: str | Path) -> bool:
+    """True once a build has completed here (even if the index has since been damaged)."""
+    return (Path(index_dir) / "CURRENT").exists()
+
+
+def load_index(index_dir: str | Path, *, embedder: str | None = None, verify: bool = True) -> SentenceIndex:
+    """Load the live version; refuse one built with another embedder or with damaged files."""
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        version = current_version(index_dir)
+        if version is None:
+            raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
+        try:
+            return _load_version(index_dir, version, embedder=embedder, verify=verify)
+        except IndexDamagedError:
+            # builds that finished while we read may have pruned this version: read the new live one
+            if attempt < 2 and current_version(index_dir) != version:
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> SentenceIndex:
+    rebuild = _rebuild_hint(index_dir)
+    if not version.is_dir():
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT names {version.name}, which is missing); {rebuild}")
+    manifest_path = version / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        embedder_name, dimension = manifest["embedder"]["name"], int(manifest["embedder"]["dimension"])
+        checksums = dict(manifest["checksums"])
+        manifest["counts"]["articles"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # ValueError covers JSON and UTF-8 errors
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (manifest unreadable: {exc!r}); {rebuild}") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads "
+            f"{FORMAT_VERSION}; {rebuild}"
+        )
+    if embedder is not None and embedder_name != embedder:
+        raise IndexMismatchError(
+            f"Index at {index_dir} was built with embedder '{embedder_name}', not '{embedder}': "
+            f"use the same embedder (--embedder/--model or configs), or {rebuild}"
+        )
+    if verify:
+        for name in FILES:
+            path = version / name
+            if name not in checksums:
+                raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest has no checksum for {name}); {rebuild}")
+            if not path.is_file():
+                raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} is missing); {rebuild}")
+            if _sha256(path) != checksums[name]:
+                raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} fails its checksum); {rebuild}")
+    try:
+        articles = pd.read_parquet(version / "articles.parquet")
+        sentences = pd.read_parquet(version / "sentences.parquet")
+        vectors = np.load(version / "vectors.npy", allow_pickle=False)
+    except Exception as exc:  # pyarrow/numpy raise many types for a truncated file
+        raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (vectors of shape {vectors.shape}, {vectors.dtype}); {rebuild}")
+    missing = set(ARTICLE_COLUMNS) - set(articles.columns) | set(SENTENCE_COLUMNS) - set(sentences.columns)
+    if missing:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
+    for column in ("title", "source", "date", "url"):  # pandas 3 reads a missing string as NaN: keep None
+        articles[column] = articles[column].astype(object).where(articles[column].notna(), None)
+    return SentenceIndex(version, manifest, articles, sentences, vectors)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_index(
+    index_dir: str | Path,
+    *,
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    vectors: np.ndarray,
+    embedder_name: str,
+    dimension: int,
+    extra: dict | None = None,
+    keep_versions: int = 2,
+) -> Path:
+    """Write a complete new version and make it live; returns its directory.
+
+    The caller holds `writer_lock(index_dir)`: pruning assumes no other writer.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc)
+    # microseconds: version names sort in build order even for builds within one second
+    name = f"v-{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    staging = index_dir / f".tmp-{name}"
+    staging.mkdir()
+    try:
+        articles[ARTICLE_COLUMNS].to_parquet(staging / "articles.parquet", index=False)
+        sentences[SENTENCE_COLUMNS].to_parquet(staging / "sentences.parquet", index=False)
+        np.save(staging / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "factcheck_version": __version__,
+            "built_at": stamp.isoformat(timespec="seconds"),
+            "embedder": {"name": embedder_name, "dimension": int(dimension)},
+            "counts": {
+                "articles": int(len(articles)),
+                "sentences": int(len(sentences)),
+                "unique_sentences": int(len(vectors)),
+                "checkworthy": int(sentences["checkworthy"].sum()) if len(sentences) else 0,
+            },
+            "checksums": {f: _sha256(staging / f) for f in FILES},
+            **(extra or {}),
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _fsync_dir_files(staging)
+        final = index_dir / name
+        os.replace(staging, final)
+        pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
+        pointer_tmp.write_text(name + "\n", encoding="utf-8")
+        _fsync(pointer_tmp)
+        os.replace(pointer_tmp, index_dir / "CURRENT")
+        _fsync_directory(index_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=max(1, keep_versions), live=name)
+    return final
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir_files(directory: Path) -> None:
+    for child in directory.iterdir():
+        _fsync(child)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames durable: a power cut can't bring back the old CURRENT."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(index_dir: Path, *, keep: int, live: str) -> None:
+    """Remove versions older than the `keep - 1` before the live one; a reader may still hold those."""
+    older = sorted(p for p in index_dir.glob("v-*") if p.is_dir() and p.name < live)
+    for path in older[: max(0, len(older) - (keep - 1))]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_abandoned(index_dir: Path) -> list[Path]:
+    """Delete what killed builds left behind: staging dirs, pointer temps, versions never made live.
+
+    Only safe while holding the writer lock, which guarantees no build is writing them now.
+    """
+    try:
+        live = current_version(index_dir)
+    except IndexDamagedError:
+        live = Path("?")  # unknown: leave every version alone for the user to inspect
+    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
+    if live is None:
+        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir()]
+    elif live.name != "?":
+        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and p.name > live.name]
+    for path in abandoned:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return abandoned
+
+
+@contextmanager
+def writer_lock(index_dir: str | Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the index's writer lock; only one build writes an index at a time.
+
+    `flock` is released by the OS when the holder exits or is killed, so there is never a stale
+    lock to clean up by hand. Holding it, we remove whatever killed builds left behind.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", errors="replace").strip() or "unknown"
+            if not wait:
+                raise IndexLockedError(
+                    f"Another build is writing {index_dir} (pid {holder}); wait for it to finish, "
+                    f"or run build-index with --wait to queue behind it"
+                ) from None
+            log.warning("Another build is writing %s (pid %s); waiting for it to finish", index_dir, holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        remove_abandoned(index_dir)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays (unlinking it would race with a waiter)
+
+
+def empty_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.DataFrame(columns=ARTICLE_COLUMNS), pd.DataFrame(columns=SENTENCE_COLUMNS)

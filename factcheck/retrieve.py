@@ -1,0 +1,127 @@
+"""Retrieve evidence for claims: nearest sentences from *other* articles, syndicated copies grouped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .config import RetrieveSettings
+from .conflicts import find_conflict
+from .index import SentenceIndex
+from .models import Claim, Evidence
+
+
+def source_location(path: str, line: int) -> str:
+    """`file.txt:12`; a record of a multi-record file is located by its line in that file."""
+    return f"{path.split('#', 1)[0]}:{line}"
+
+
+class _Lookup:
+    """Per-index tables, built once: which sentences share each vector, and article metadata."""
+
+    def __init__(self, index: SentenceIndex) -> None:
+        s = index.sentences
+        self.text = s["text"].to_numpy()
+        self.sentence_id = s["sentence_id"].to_numpy()
+        self.article_id = s["article_id"].to_numpy()
+        self.line = s["line"].to_numpy()
+        order = np.argsort(s["vector_row"].to_numpy(), kind="stable")
+        rows = s["vector_row"].to_numpy()[order]
+        starts = np.searchsorted(rows, np.arange(len(index.vectors) + 1))
+        self.by_vector = [order[starts[i] : starts[i + 1]] for i in range(len(index.vectors))]
+        self.articles = index.article_table()
+
+
+def _lookup(index: SentenceIndex) -> _Lookup:
+    cached = getattr(index, "_lookup", None)
+    if cached is None:
+        cached = _Lookup(index)
+        index._lookup = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def published_by(date: str | None, as_of: str | None) -> bool:
+    """Whether an article dated `date` (YYYY-MM-DD or None) counts as evidence on `as_of`.
+
+    Without `as_of` everything counts; with it, an unknown date does not.
+    """
+    if as_of is None:
+        return True
+    return bool(date) and str(date)[:10] <= as_of
+
+
+def retrieve_evidence(
+    claims: Sequence[Claim], claim_vectors: np.ndarray, index: SentenceIndex, *, settings: RetrieveSettings,
+    as_of: str | None = None,
+) -> list[list[Evidence]]:
+    """Top-k evidence groups per claim, most similar first, never from the claim's own article.
+
+    Sentences with the same text (one vector) or near-identical vectors are one group: the first
+    is the evidence, the others are listed as its syndicated copies and not counted again.
+    With `as_of` (YYYY-MM-DD) only articles published on or before that date are evidence.
+    """
+    if not len(claims):
+        return []
+    lookup = _lookup(index)
+    excluded = {a for a, row in lookup.articles.items() if not published_by(row.get("date"), as_of)}
+    scores, rows = index.search(claim_vectors, settings.candidates)
+    results = []
+    for claim, claim_scores, claim_rows in zip(claims, scores, rows):
+        groups: list[tuple[float, list[int], list[int]]] = []  # (similarity, vector rows, sentence rows)
+        for score, row in zip(claim_scores, claim_rows):
+            if row < 0 or score < settings.min_similarity:
+                continue
+            members = [
+                m for m in lookup.by_vector[row]
+                if lookup.article_id[m] != claim.article_id and lookup.article_id[m] not in excluded
+            ]
+            if not members:
+                continue
+            group = _find_group(groups, row, index.vectors, settings.duplicate_similarity, lookup)
+            if group is None:
+                if len(groups) >= settings.top_k:
+                    continue
+                groups.append((float(score), [row], list(members)))
+            else:
+                group[1].append(row)
+                group[2].extend(members)
+        results.append([_evidence(similarity, members, lookup) for similarity, _, members in groups])
+    return results
+
+
+def _find_group(groups, row: int, vectors: np.ndarray, threshold: float, lookup: _Lookup):
+    """The group whose text this row nearly repeats; a changed number or name is not a copy."""
+    for group in groups:
+        if float(vectors[group[1][0]] @ vectors[row]) >= threshold:
+            first = lookup.text[lookup.by_vector[group[1][0]][0]]
+            if find_conflict(str(first), str(lookup.text[lookup.by_vector[row][0]])) is None:
+                return group
+    return None
+
+
+def _evidence(similarity: float, members: list[int], lookup: _Lookup) -> Evidence:
+    # one sentence per article: an article repeating itself is not a second copy
+    seen, unique = set(), []
+    for m in members:
+        if lookup.article_id[m] not in seen:
+            seen.add(lookup.article_id[m])
+            unique.append(m)
+    unique.sort(key=lambda m: (lookup.articles[lookup.article_id[m]].get("date") or "9999", m))
+    first = unique[0]
+    article = lookup.articles[lookup.article_id[first]]
+    return Evidence(
+        sentence=str(lookup.text[first]),
+        sentence_id=str(lookup.sentence_id[first]),
+        article=str(lookup.article_id[first]),
+        title=article.get("title"),
+        source=article.get("source"),
+        date=article.get("date"),
+        location=source_location(article["path"], int(lookup.line[first])),
+        similarity=round(similarity, 4),
+        duplicates=[
+            f"{lookup.articles[lookup.article_id[m]].get('source') or lookup.articles[lookup.article_id[m]]['path']}"
+            f" ({source_location(lookup.articles[lookup.article_id[m]]['path'], int(lookup.line[m]))})"
+            for m in unique[1:]
+        ],
+    )

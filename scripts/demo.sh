@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up, index the bundled example corpus and check the example claims; leaves a report in reports/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1
+.venv/bin/factcheck build-index examples/corpus --index indexes/example
+.venv/bin/factcheck verify --index indexes/example --claims-file examples/claims.txt --report reports/example-claims.md
+.venv/bin/factcheck verify --index indexes/example --all --report reports/example-all.md
+echo "Open reports/example-claims.md (claims) and reports/example-all.md (cross-reference of all articles)."

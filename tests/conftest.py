@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from factcheck.config import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+CORPUS = ROOT / "examples" / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def hash_settings(tmp_path) -> Settings:
+    """Fast settings: the deterministic hashing embedder (same backend table as the real one)."""
+    return Settings().with_overrides(
+        embedder={"backend": "hash", "model": ""},
+        index={"dir": str(tmp_path / "index")},
+        report={"dir": str(tmp_path / "reports")},
+        retrieve={"min_similarity": 0.2},
+        aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
+    )
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    """`count` distinct small articles: the plain-text fixture articles with their numbers varied."""
+    import re
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bases = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for n in range(count):
+        text = re.sub(r"\d+", lambda m: str(int(m.group()) + n + 1), bases[n % len(bases)])
+        (folder / f"a{n:05d}.txt").write_text(text, encoding="utf-8")
+    return folder

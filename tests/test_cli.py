@@ -1,0 +1,67 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from factcheck.cli import app
+from conftest import CORPUS, FIXTURES, ROOT
+
+runner = CliRunner()
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.split()) > 20
+    command_info = next(c for c in app.registered_commands if c.name == command)
+    assert command_info.callback.__doc__
+
+
+def test_top_level_help_is_instant_and_lists_commands():
+    # no model or heavy library is imported just to print help
+    code = "import sys; from factcheck.cli import app; print(any(m in sys.modules for m in ('torch', 'faiss', 'sentence_transformers')))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    result = runner.invoke(app, ["--help"])
+    for command in ("build-index", "verify"):
+        assert command in result.output
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "factcheck.cli", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_errors_are_one_clear_line(tmp_path):
+    for args, message in [
+        (["build-index", str(tmp_path / "missing")], "No such file"),
+        (["verify", "--index", str(tmp_path / "none"), "A claim about the dam."], "No index"),
+        (["verify", "--index", str(tmp_path / "none")], "Nothing to check"),
+        (["build-index", str(FIXTURES / "empty.txt"), "--index", str(tmp_path / "i"), "--embedder", "hash"], "No usable articles"),
+        (["build-index", str(CORPUS), "--embedder", "nonsense", "--index", str(tmp_path / "i")], "Unknown embedder backend"),
+    ]:
+        result = _run(*args)
+        assert result.returncode == 1, args
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_build_and_verify_with_the_cli(tmp_path):
+    index = str(tmp_path / "index")
+    built = _run("build-index", str(CORPUS), str(FIXTURES / "binary.bin"), "--index", index, "--embedder", "hash")
+    assert built.returncode == 0, built.stderr
+    assert "7 article(s)" in built.stdout
+    report = tmp_path / "out" / "r.md"
+    checked = _run("verify", "--index", index, "--embedder", "hash", "--claims-file", str(ROOT / "examples" / "claims.jsonl"),
+                   "Tomato prices in Elvaston rose 12 percent last year.", "--report", str(report))
+    assert checked.returncode == 0, checked.stderr
+    data = json.loads(report.with_suffix(".json").read_text())
+    assert len(data["claims"]) == 13
+    claim = data["claims"][0]
+    assert set(claim) >= {"id", "claim", "verdict", "confidence", "evidence"}
+    for e in claim["evidence"]:
+        assert set(e) >= {"sentence", "article", "source", "date", "location", "similarity", "stance", "score", "conflict_type"}
+    text = report.read_text()
+    assert text.index("## Summary") < text.index("## Conflicts") < text.index("## Claims")

@@ -1,0 +1,53 @@
+import pytest
+
+from factcheck.conflicts import find_conflict, overlap
+from factcheck.stance import RulesStance
+
+CONFLICTS = [
+    ("North Korea accepted the offer.", "North Korea rejected the offer.", "antonym"),
+    ("About 1,200 dockworkers walked out on Monday.", "About 2,100 dockworkers walked out on Monday.", "number"),
+    ("The strike began on Monday, March 3.", "The strike began on Wednesday, March 5.", "date"),
+    ("The company confirmed talks with the union.", "The company did not confirm talks with the union.", "negation"),
+    ("Talks were held in Harlow.", "Talks were held in Denby.", "place"),
+    ("The dam was built in 1972.", "The dam, built in 1962, holds water.", "date"),
+    ("The US has about 18,500 troops in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills.", "number"),
+    ("The water level was rising on Thursday.", "By Thursday the water level was falling.", "antonym"),
+    ("Spokesperson Priya Raman said engineers were monitoring the dam.", "Spokesperson Colin Hadley said engineers were monitoring the dam.", "entity"),
+]
+AGREEMENTS = [
+    ("The US has about 28,500 troops stationed in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills."),
+    ("The dam was built in 1962.", "The dam, built in 1962, holds water."),
+    ("The evacuation order was issued on Tuesday, March 3.",
+     "Residents remain under the evacuation order that was issued on Tuesday, March 3, however, and officials would not say when people could go home."),
+    ("About 120 homes in Castor Ford were flooded.", "Some 4,800 people from Millbrook and Castor Ford have now been out of their homes for three nights."),
+    ("Some 4,800 people were evacuated.", "About 4,800 people were evacuated from Millbrook."),
+]
+
+
+@pytest.mark.parametrize("claim, evidence, kind", CONFLICTS)
+def test_conflicts_are_found_and_named(claim, evidence, kind):
+    conflict = find_conflict(claim, evidence)
+    assert conflict is not None and conflict.type == kind
+
+
+@pytest.mark.parametrize("claim, evidence", AGREEMENTS)
+def test_no_conflict_where_statements_agree(claim, evidence):
+    assert find_conflict(claim, evidence) is None
+
+
+def test_unrelated_sentences_are_not_compared():
+    assert find_conflict("Tomato prices rose 12 percent.", "The dam was built in 1962.") is None
+    assert overlap("Tomato prices rose.", "The dam was built.") == 0.0
+
+
+def test_rules_stance_labels():
+    model = RulesStance()
+    refute, support, neutral = model.classify_batch([
+        ("The union accepted the offer.", "The union rejected the offer."),
+        ("The union accepted the offer on Monday.", "On Monday the union accepted the offer, officials said."),
+        ("The union accepted the offer.", "Tomato prices rose sharply last year."),
+    ])
+    assert (refute.label, refute.conflict_type) == ("refutes", "antonym")
+    assert support.label == "supports" and neutral.label == "neutral"
+    for result in (refute, support, neutral):
+        assert abs(sum(result.probabilities.values()) - 1) < 1e-6

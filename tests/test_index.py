@@ -1,0 +1,84 @@
+import shutil
+
+import numpy as np
+import pytest
+
+from factcheck.errors import IndexDamagedError, IndexMismatchError, InputError, NoIndexError
+from factcheck.index import current_version, load_index
+from factcheck.pipeline import build_index
+from conftest import CORPUS, FIXTURES
+
+
+def _copy_corpus(tmp_path, names=None):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(CORPUS.iterdir()):
+        if names is None or path.name in names:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_build_and_load(tmp_path, hash_settings):
+    stats = build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
+    index = load_index(hash_settings.index.dir)
+    assert stats.articles_new == 7 == len(index.articles)
+    assert len(index.sentences) == stats.sentences_total > 50
+    # the wire copy repeats sentences of article 01 word for word: one vector for each repeated text
+    assert len(index.vectors) == index.sentences["hash"].nunique() < len(index.sentences)
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1, atol=1e-5)
+    manifest = index.manifest
+    assert manifest["embedder"] == {"name": "hash:256", "dimension": 256}
+    assert manifest["counts"]["articles"] == 7 and set(manifest["checksums"]) >= {"vectors.npy", "sentences.parquet"}
+
+
+def test_rebuild_embeds_only_new_text(tmp_path, hash_settings):
+    folder = _copy_corpus(tmp_path, {"01_valley_wire.txt", "02_millbrook_herald.md"})
+    first = build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    version = current_version(tmp_path / "index")
+    again = build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    assert again.embedded == 0 and current_version(tmp_path / "index") == version  # nothing new, nothing written
+    shutil.copy(CORPUS / "07_westbridge_tribune.txt", folder)
+    third = build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    index = load_index(hash_settings.index.dir)
+    new_texts = set(index.sentences.loc[index.sentences["article_id"] == index.articles.iloc[-1]["article_id"], "hash"])
+    old_texts = set(index.sentences.loc[index.sentences["article_id"] != index.articles.iloc[-1]["article_id"], "hash"])
+    assert third.articles_new == 1
+    assert third.embedded == len(new_texts - old_texts) < len(new_texts)  # the copied sentences were not re-embedded
+    assert first.embedded + third.embedded == len(index.vectors)
+
+
+def test_edited_file_replaces_its_old_version(tmp_path, hash_settings):
+    folder = _copy_corpus(tmp_path, {"01_valley_wire.txt"})
+    build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    path = folder / "01_valley_wire.txt"
+    path.write_text(path.read_text() + "\nA new paragraph says the spillway was repaired overnight by 40 engineers.\n")
+    stats = build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    index = load_index(hash_settings.index.dir)
+    assert stats.articles_replaced == 1 and len(index.articles) == 1
+    assert stats.embedded == 1
+    assert index.sentences["text"].str.contains("40 engineers").any()
+
+
+def test_other_embedder_is_refused(hash_settings):
+    build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
+    with pytest.raises(IndexMismatchError, match="hash:256"):
+        load_index(hash_settings.index.dir, embedder="sentence-transformers:all-MiniLM-L6-v2")
+
+
+def test_damaged_index_is_reported(tmp_path, hash_settings):
+    build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
+    vectors = current_version(tmp_path / "index") / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(IndexDamagedError, match="damaged"):
+        load_index(hash_settings.index.dir)
+
+
+def test_no_index_and_empty_corpus(tmp_path, hash_settings):
+    with pytest.raises(NoIndexError, match="build-index"):
+        load_index(tmp_path / "nothing")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.copy(FIXTURES / "empty.txt", empty)
+    with pytest.raises(InputError, match="No usable articles"):
+        build_index([empty], index_dir=hash_settings.index.dir, settings=hash_settings)
+    assert current_version(tmp_path / "index") is None

@@ -1,0 +1,235 @@
+"""Faults and concurrent use: killed builds, two writers, readers during a build, damaged files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from factcheck.errors import IndexDamagedError, IndexLockedError
+from factcheck.index import current_version, load_index, writer_lock
+from factcheck.pipeline import build_index, claims_from_texts, verify_claims
+from conftest import CORPUS, ROOT, write_corpus
+
+MORE = 160  # articles added by the build under test: a few seconds with the hash embedder
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+
+
+def _build_process(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "factcheck.cli", "build-index", str(corpus), "--index", str(index), "--embedder", "hash", "-q", *extra],
+        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _snapshot(index: Path) -> dict:
+    """What a reader sees: the live version, its manifest and counts (load_index verifies checksums)."""
+    loaded = load_index(index)
+    return {
+        "version": loaded.path.name,
+        "manifest": (loaded.path / "manifest.json").read_text(),
+        "rows": (len(loaded.articles), len(loaded.sentences), len(loaded.vectors)),
+    }
+
+
+def _wait_for(predicate, timeout: float = 60.0, step: float = 0.005) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+@pytest.fixture
+def base_index(tmp_path, hash_settings):
+    """A live index of the example corpus, and a bigger corpus (a few seconds to build) to add."""
+    build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
+    return Path(hash_settings.index.dir), write_corpus(tmp_path / "more", MORE)
+
+
+def _lock_holder(index: Path) -> int | None:
+    text = (index / ".lock").read_text().strip() if (index / ".lock").exists() else ""
+    return int(text) if text.isdigit() else None
+
+
+def _staging(index: Path) -> list[Path]:
+    return list(index.glob(".tmp-*"))
+
+
+def test_killed_builds_leave_the_previous_index_and_the_next_build_finishes(base_index, hash_settings):
+    index, more = base_index
+    before = _snapshot(index)
+    # kill moments: while starting up, then 0, 0.8 and 1.6 s after taking the lock (reading,
+    # segmenting, embedding), and while writing the new version (its staging directory appears)
+    moments = ["startup", 0.0, 0.8, 1.6, "staging"]
+    for moment in moments:
+        process = _build_process(more, index)
+        if moment == "startup":
+            time.sleep(0.2)
+        elif moment == "staging":
+            assert _wait_for(lambda: bool(_staging(index)) or process.poll() is not None), "build never started writing"
+        else:
+            assert _wait_for(lambda: _lock_holder(index) == process.pid or process.poll() is not None)
+            time.sleep(moment)
+        assert process.poll() is None, f"build finished before the kill at {moment}; make the corpus bigger"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert _snapshot(index) == before, f"killed at {moment}"
+    assert _staging(index), "no kill landed while the new version was being written"
+
+    finished = _build_process(more, index)  # no --wait: the killed builds left no lock behind
+    _, err = finished.communicate(timeout=120)
+    assert finished.returncode == 0, err
+    after = load_index(index)
+    assert len(after.articles) == 7 + MORE
+    assert not _staging(index) and not list(index.glob(".CURRENT.*"))  # leftovers of the killed runs removed
+    versions = sorted(p.name for p in index.glob("v-*"))
+    assert versions == [before["version"], after.path.name]  # the live one and the one before it
+
+
+def test_second_build_is_refused_while_one_writes(base_index, hash_settings):
+    index, more = base_index
+    before = _snapshot(index)
+    first = _build_process(more, index)
+    assert _wait_for(lambda: _lock_holder(index) == first.pid, timeout=30)
+    second = _build_process(CORPUS, index)
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 1
+    assert f"Another build is writing {index} (pid {first.pid})" in " ".join(err.split())
+    assert "--wait" in err and "Traceback" not in err
+
+    # verify during the build takes no lock and reads the last complete version
+    claims = claims_from_texts(["The Harlow dam spillway was opened on Tuesday morning."])
+    loaded = load_index(index)
+    assert first.poll() is None, "the build ended before verify ran; make the corpus bigger"
+    verdicts = verify_claims(claims, index=loaded, settings=hash_settings)
+    assert len(verdicts) == 1 and loaded.path.name == before["version"]
+    assert first.wait(timeout=120) == 0
+    assert len(load_index(index).articles) == 7 + MORE
+
+
+def test_lock_refuses_or_waits(tmp_path, hash_settings):
+    index = Path(hash_settings.index.dir)
+    with writer_lock(index):
+        with pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
+            build_index([CORPUS], index_dir=index, settings=hash_settings)
+    assert not index.joinpath("CURRENT").exists()
+
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        with writer_lock(index):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    threading.Timer(0.5, release.set).start()
+    started = time.monotonic()
+    stats = build_index([CORPUS], index_dir=index, settings=hash_settings, wait=True)
+    holder.join()
+    assert time.monotonic() - started >= 0.4 and stats.articles_new == 7
+
+
+def test_reader_whose_version_is_pruned_mid_read_gets_the_new_one(tmp_path, hash_settings, monkeypatch):
+    index = Path(hash_settings.index.dir)
+    folder = write_corpus(tmp_path / "c", 3)
+    build_index([folder / "a00000.txt"], index_dir=index, settings=hash_settings)
+    import factcheck.index as index_module
+
+    real_read = pd.read_parquet
+    calls = []
+
+    def read_while_two_builds_finish(path, *args, **kwargs):
+        if not calls:  # the reader has chosen its version; two builds finish and prune it
+            calls.append(path)
+            build_index([folder / "a00001.txt"], index_dir=index, settings=hash_settings)
+            build_index([folder / "a00002.txt"], index_dir=index, settings=hash_settings)
+            assert not Path(path).exists()
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(index_module.pd, "read_parquet", read_while_two_builds_finish)
+    loaded = load_index(index)
+    assert calls and len(loaded.articles) == 3 and loaded.path == current_version(index)
+
+
+# --------------------------------------------------------------------------- damaged files
+
+
+@pytest.fixture
+def built(hash_settings):
+    build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
+    index = Path(hash_settings.index.dir)
+    return index, current_version(index)
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_byte, Path.unlink], ids=["truncated", "corrupted", "missing"])
+@pytest.mark.parametrize("name", ["articles.parquet", "sentences.parquet", "vectors.npy", "manifest.json"])
+def test_damaged_file_is_reported_with_a_rebuild_hint(built, name, damage):
+    index, version = built
+    damage(version / name)
+    with pytest.raises(IndexDamagedError) as caught:
+        load_index(index)
+    message = str(caught.value)
+    assert f"Index at {index} is damaged" in message and f"--index {index} --fresh" in message
+
+
+def test_damaged_file_is_reported_even_without_checksums(built):
+    # the data files are parsed defensively too: a pandas/numpy error never reaches the user
+    index, version = built
+    for name in ("sentences.parquet", "vectors.npy"):
+        _truncate(version / name)
+        with pytest.raises(IndexDamagedError, match="is damaged"):
+            load_index(index, verify=False)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe garbage", b"../../etc", b"v-20260101T000000-missing\n"],
+                         ids=["empty", "binary", "outside", "missing-version"])
+def test_damaged_current_pointer(built, content):
+    index, _ = built
+    (index / "CURRENT").write_bytes(content)
+    with pytest.raises(IndexDamagedError, match=f"Index at {index} is damaged.*--fresh"):
+        load_index(index)
+
+
+def test_manifest_with_missing_fields_is_damaged(built):
+    index, version = built
+    manifest = json.loads((version / "manifest.json").read_text())
+    del manifest["embedder"]
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexDamagedError, match="manifest unreadable"):
+        load_index(index)
+
+
+def test_damaged_index_through_the_cli_and_rebuild(built, hash_settings):
+    index, version = built
+    _truncate(version / "vectors.npy")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "factcheck.cli", *a], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    checked = run("verify", "--index", str(index), "--embedder", "hash", "The dam opened on Tuesday.")
+    assert checked.returncode == 1 and "is damaged" in checked.stderr and "Traceback" not in checked.stderr
+    added = run("build-index", str(CORPUS), "--index", str(index), "--embedder", "hash", "-q")
+    assert added.returncode == 1 and "is damaged" in added.stderr  # an incremental build won't build on it
+    rebuilt = run("build-index", str(CORPUS), "--index", str(index), "--embedder", "hash", "-q", "--fresh")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert len(load_index(index).articles) == 7
