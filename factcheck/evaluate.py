@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -90,18 +91,63 @@ def _forced(result: StanceResult) -> str:
     return "supports" if p["supports"] >= p["refutes"] else "refutes"
 
 
+AGGREGATIONS = ("simple", "pipeline")
+# verdict of the pipeline's aggregator -> FNC-1 label (a body that both reports and rejects the
+# claim takes the rejecting side, as contradiction wins in the verdicts)
+VERDICT_TO_FNC = {"supported": "agree", "contradicted": "disagree", "disputed": "disagree",
+                  "unverified": "discuss"}
+
+
+def _pipeline_sentences(body: str) -> list[str]:
+    """The pipeline's own segmentation (factcheck.segment, pysbd) of each paragraph."""
+    from .segment import split_sentences as segment_spans
+
+    out = []
+    for paragraph in re.split(r"\n\s*\n|\n", body):
+        paragraph = paragraph.strip()
+        if paragraph:
+            out.extend(paragraph[a:b] for a, b in segment_spans(paragraph))
+    return out
+
+
+def _pipeline_label(claim: str, chosen: list[tuple[int, float]], stances: list[StanceResult],
+                    flat: list[str]) -> str:
+    """FNC label from the pipeline's aggregator (factcheck.aggregate) over the body's evidence."""
+    from .aggregate import aggregate_verdict, relevance
+    from .config import AggregateSettings
+    from .models import Claim, Evidence
+
+    settings = AggregateSettings()
+    if not chosen or relevance(chosen[0][1], settings) <= 0.0:
+        return "unrelated"
+    evidence = [Evidence(sentence=flat[i], sentence_id=str(i), article="body", title=None,
+                         source="body", date=None, location="", similarity=sim,
+                         stance=r.label, score=r.score, conflict_type=r.conflict_type,
+                         probabilities=dict(r.probabilities))
+                for (i, sim), r in zip(chosen, stances)]
+    verdict = aggregate_verdict(Claim(id="headline", text=claim), evidence, settings=settings)
+    return VERDICT_TO_FNC[verdict.verdict]
+
+
 def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel, *,
                          embedder: SentenceEmbedder, related_threshold: float, top_k: int = 3,
+                         aggregation: str = "simple",
                          ) -> tuple[list[str], list[dict[str, Any]]]:
     """Headline vs body through the verify path: segment, retrieve top sentences, aggregate.
 
-    A body is `unrelated` when no sentence reaches `related_threshold` cosine; otherwise the
-    `top_k` closest sentences are classified, and a refuting sentence makes it `disagree`, a
-    supporting one `agree`, neither `discuss` (refutes wins, like contradiction in the verdicts).
+    "simple": a body is `unrelated` when no sentence reaches `related_threshold` cosine;
+    otherwise the `top_k` closest sentences are classified, and a refuting sentence makes it
+    `disagree`, a supporting one `agree`, neither `discuss` (refutes wins, as in the verdicts).
+    "pipeline": the pipeline's segmenter (factcheck.segment) and aggregator
+    (factcheck.aggregate, default settings: its relevance floor decides `unrelated`), with
+    verdicts mapped by VERDICT_TO_FNC.
     """
+    if aggregation not in AGGREGATIONS:
+        raise FactcheckError(f"Unknown aggregation {aggregation!r}: choose one of {AGGREGATIONS}.")
     bodies = sorted({p.evidence for p in pairs})
     headlines = sorted({p.claim for p in pairs})
-    sentences = {body: split_sentences(body) or [body] for body in bodies}
+    splitter = _pipeline_sentences if aggregation == "pipeline" else split_sentences
+    sentences = {body: splitter(body) or [body] for body in bodies}
     flat = [s for body in bodies for s in sentences[body]]
     offsets, start = {}, 0
     for body in bodies:
@@ -117,7 +163,8 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
         sims = sentence_vectors[lo:hi] @ headline_vectors[pair.claim]
         top = np.argsort(-sims)[:top_k]
         best = float(sims[top[0]])
-        chosen = [(lo + int(i), float(sims[i])) for i in top] if best >= related_threshold else []
+        threshold = related_threshold if aggregation == "simple" else -1.0
+        chosen = [(lo + int(i), float(sims[i])) for i in top] if best >= threshold else []
         retrieved.append((best, chosen))
         for index, _ in chosen:
             needed.setdefault((pair.claim, flat[index]), len(needed))
@@ -127,7 +174,9 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
     for pair, (best, chosen) in zip(pairs, retrieved):
         stances = [results[needed[(pair.claim, flat[i])]] for i, _ in chosen]
         labels = [r.label for r in stances]
-        if not chosen:
+        if aggregation == "pipeline":
+            label = _pipeline_label(pair.claim, chosen, stances, flat)
+        elif not chosen:
             label = "unrelated"
         elif "refutes" in labels:
             label = "disagree"
@@ -143,7 +192,7 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
 def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: StanceModel,
                      split: str | None = None, limit: int | None = None, seed: int = 0,
                      embedder: SentenceEmbedder | None = None,
-                     related_threshold: float | None = None,
+                     related_threshold: float | None = None, aggregation: str = "simple",
                      include_predictions: bool = False) -> dict[str, Any]:
     """Score `stance_model` on a dataset's held-out split (or `split`), optionally a sample.
 
@@ -165,10 +214,11 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
             related_threshold = getattr(calibration, "related_threshold", 0.5)
         predicted, details = fnc_body_predictions(
             pairs, stance_model, embedder=embedder or SentenceTransformerEmbedder(),
-            related_threshold=float(related_threshold))
+            related_threshold=float(related_threshold), aggregation=aggregation)
         labels: Sequence[str] = FNC_LABELS
         extra["fnc_score"] = metrics.fnc_score(gold, predicted)
         extra["related_threshold"] = related_threshold
+        extra["aggregation"] = aggregation
         if include_predictions:
             extra["details"] = details
     else:
@@ -224,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--json", dest="json_path", default=None)
     parser.add_argument("--predictions", action="store_true")
+    parser.add_argument("--aggregation", choices=AGGREGATIONS, default="simple",
+                        help="fnc-1 body aggregation: simple rule or the pipeline's aggregator")
     args = parser.parse_args(argv)
     try:
         if args.local_nli:
@@ -238,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names:
             report = evaluate_dataset(name, data_dir=args.data_dir, stance_model=model,
                                       split=args.split, limit=args.limit, seed=args.seed,
-                                      embedder=embedder, include_predictions=args.predictions)
+                                      embedder=embedder, aggregation=args.aggregation,
+                                      include_predictions=args.predictions)
             print(format_report(report), flush=True)
             reports.append(report)
     except FactcheckError as error:
