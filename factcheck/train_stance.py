@@ -66,7 +66,8 @@ def held_out_train_bodies(data_dir: str | Path | None) -> list[tuple[str, list[s
     bodies are the same article under another id), and bodies about an Emergent *test* claim
     (70% of the claim's content words present), so Emergent's test claims stay out of training.
     """
-    test_sentences = {s for pair in load_fnc1(data_dir) for s in split_sentences(pair.evidence)
+    test_bodies = {pair.evidence for pair in load_fnc1(data_dir)}
+    test_sentences = {s for body in test_bodies for s in split_sentences(body)
                       if len(s.split()) >= 6}
     test_claims = [_content_words(c) for c in
                    sorted({p.claim for p in load_emergent(data_dir) if p.split == "test"})]

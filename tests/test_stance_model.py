@@ -95,3 +95,26 @@ def test_local_nli_reads_label_order_from_config(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelError, match="id2label"):
         LocalNLIStance(tmp_path)
+
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/datasets is not present")
+def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) -> None:
+    """The eval harness on small deterministic samples, FNC-1 through the verify path."""
+    from factcheck.evaluate import evaluate_dataset
+
+    report = evaluate_dataset("emergent", data_dir=DATA, stance_model=model, limit=24)
+    assert report["dataset"] == "emergent" and report["split"] == "test" and report["n"] == 24
+    assert set(report["per_class"]) == {"supports", "refutes", "neutral"}
+    assert report["accuracy"] > 0.4  # three classes: chance is about 0.33
+    cache = tmp_path / "retrieval.json"
+    fnc = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=12, seed=1,
+                           retrieval_cache=cache)
+    assert cache.is_file() and fnc["n"] == 12
+    assert 0.0 <= fnc["fnc_score"]["percent"] <= 100.0
+    assert sum(sum(row.values()) for row in fnc["confusion"].values()) == 12
+    again = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=12, seed=1,
+                             retrieval_cache=cache, aggregation="simple")
+    assert again["fnc_score"] == fnc["fnc_score"]
