@@ -307,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--predictions", action="store_true")
     parser.add_argument("--aggregation", choices=AGGREGATIONS, default="simple",
                         help="fnc-1 body aggregation: simple rule or the pipeline's aggregator")
+    parser.add_argument("--related-threshold", type=float, default=None,
+                        help="fnc-1 simple aggregation: cosine under which a body is unrelated "
+                             "(default: the model's calibration, else 0.5)")
     parser.add_argument("--retrieval-cache", default=None,
                         help="fnc-1: JSON file of retrieved body sentences (made if missing)")
     parser.add_argument("--retrieve-only", action="store_true",
@@ -343,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                       split=args.split, limit=args.limit, seed=args.seed,
                                       embedder=embedder, aggregation=args.aggregation,
                                       retrieval_cache=args.retrieval_cache,
+                                      related_threshold=args.related_threshold,
                                       include_predictions=args.predictions)
             print(format_report(report), flush=True)
             reports.append(report)

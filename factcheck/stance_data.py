@@ -286,6 +286,54 @@ def wrap_hedge(sentence: str, rng: random.Random) -> str:
     return rng.choice(_HEDGES).format(s=_as_clause(sentence))
 
 
+# News verbs whose tense a headline changes ("rejected" -> "Rejects"): base, past.
+_NEWS_VERBS = [
+    ("reject", "rejected"), ("accept", "accepted"), ("say", "said"), ("announce", "announced"),
+    ("confirm", "confirmed"), ("deny", "denied"), ("kill", "killed"), ("launch", "launched"),
+    ("approve", "approved"), ("refuse", "refused"), ("agree", "agreed"), ("offer", "offered"),
+    ("warn", "warned"), ("claim", "claimed"), ("dismiss", "dismissed"), ("win", "won"),
+    ("lose", "lost"), ("die", "died"), ("arrest", "arrested"), ("find", "found"),
+    ("order", "ordered"), ("ban", "banned"), ("release", "released"), ("plan", "planned"),
+    ("call", "called"), ("attack", "attacked"), ("sign", "signed"), ("report", "reported"),
+    ("reveal", "revealed"), ("show", "showed"), ("raise", "raised"), ("cut", "cut"),
+    ("hit", "hit"), ("open", "opened"), ("close", "closed"), ("end", "ended"),
+    ("start", "started"), ("buy", "bought"), ("sell", "sold"), ("leave", "left"),
+    ("join", "joined"), ("send", "sent"), ("seize", "seized"), ("capture", "captured"),
+    ("free", "freed"), ("propose", "proposed"), ("threaten", "threatened"), ("vow", "vowed"),
+    ("urge", "urged"), ("criticize", "criticized"), ("praise", "praised"), ("test", "tested"),
+    ("fire", "fired"), ("hire", "hired"), ("build", "built"), ("destroy", "destroyed"),
+]
+
+
+def _third_person(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+_TENSE: dict[str, str] = {}
+for _base, _past in _NEWS_VERBS:
+    if _past != _base:
+        _TENSE.setdefault(_past, _third_person(_base))
+        _TENSE.setdefault(_third_person(_base), _past)
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by",
+                "with", "from", "as", "is", "are", "was", "were"}
+
+
+def restyle(sentence: str, rng: random.Random) -> str:
+    """The same statement in another surface form: tense shift and/or headline Title Case."""
+    text = re.sub(r"\b(?:has|have|had) (\w+ed)\b", r"\1", sentence)
+    shifted = _swap_word(text, _TENSE, rng)
+    text = shifted or text
+    if rng.random() < 0.5 or shifted is None:
+        words = text.rstrip(" .").split(" ")
+        text = " ".join(w if (i and w.lower() in _SMALL_WORDS) or not w[:1].isalpha()
+                        else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return text
+
+
 _REFUTERS = ("negate", "antonym", "number", "date", "entity", "denial")
 _SUPPORTERS = ("sub_clause", "paraphrase", "near_duplicate")
 
@@ -330,6 +378,8 @@ def generate_pairs(stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 
                     "entity": lambda: swap_entity(sentence, pool, rng),
                 }[kind]()
                 if changed and changed != sentence:
+                    if rng.random() < 0.25:
+                        changed = restyle(changed, rng)  # the form must not decide the label
                     # the changed statement may play claim or evidence: contradiction is symmetric
                     if rng.random() < 0.7:
                         add(changed, sentence, "refutes", kind, group)
@@ -351,6 +401,13 @@ def generate_pairs(stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 
                         break
             if rng.random() < (0.3 if made == 0 else 0.1):
                 add(sentence, wrap_confirmation(sentence, rng), "supports", "confirmation", group)
+            if rng.random() < 0.3:
+                # headline style of the same statement, as claim or as evidence
+                styled = restyle(sub_clause(sentence, rng) or sentence, rng)
+                if rng.random() < 0.5:
+                    add(styled, sentence, "supports", "restyle", group)
+                else:
+                    add(sentence, styled, "supports", "restyle", group)
             # neutral pair: another fact of the same story, a hedge, or another story
             roll = rng.random()
             if roll < 0.12:

@@ -41,9 +41,11 @@ def test_end_to_end_stance(model: CrossEncoderStance) -> None:
         ("The union accepted the offer.", "The union agreed to accept the pay offer on Monday."),
         ("The union accepted the offer.", "Heavy rain is expected across the north this weekend."),
         ("The fire killed 12 people.", "The fire killed 40 people, officials said."),
+        # a headline's tense and Title Case must not read as a conflict
+        ("The union accepted the offer.", "The Union Accepts the Offer"),
     ]
     results = model.classify_batch(pairs)
-    assert [r.label for r in results] == ["refutes", "supports", "neutral", "refutes"]
+    assert [r.label for r in results] == ["refutes", "supports", "neutral", "refutes", "supports"]
     for result in results:
         assert set(result.probabilities) == {"supports", "refutes", "neutral"}
         assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-6)
@@ -105,16 +107,16 @@ def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) 
     """The eval harness on small deterministic samples, FNC-1 through the verify path."""
     from factcheck.evaluate import evaluate_dataset
 
-    report = evaluate_dataset("emergent", data_dir=DATA, stance_model=model, limit=24)
-    assert report["dataset"] == "emergent" and report["split"] == "test" and report["n"] == 24
+    report = evaluate_dataset("emergent", data_dir=DATA, stance_model=model, limit=16)
+    assert report["dataset"] == "emergent" and report["split"] == "test" and report["n"] == 16
     assert set(report["per_class"]) == {"supports", "refutes", "neutral"}
     assert report["accuracy"] > 0.4  # three classes: chance is about 0.33
     cache = tmp_path / "retrieval.json"
-    fnc = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=12, seed=1,
+    fnc = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1,
                            retrieval_cache=cache)
-    assert cache.is_file() and fnc["n"] == 12
+    assert cache.is_file() and fnc["n"] == 6
     assert 0.0 <= fnc["fnc_score"]["percent"] <= 100.0
-    assert sum(sum(row.values()) for row in fnc["confusion"].values()) == 12
-    again = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=12, seed=1,
+    assert sum(sum(row.values()) for row in fnc["confusion"].values()) == 6
+    again = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1,
                              retrieval_cache=cache, aggregation="simple")
     assert again["fnc_score"] == fnc["fnc_score"]
