@@ -21,7 +21,7 @@ from factcheck.pipeline import build_index, claims_from_file, claims_from_texts
 from factcheck.segment import segment_article, split_sentences
 from conftest import CORPUS, FIXTURES
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # text that looks like news copy often enough to exercise joins, credits, quotes and abbreviations
 WORDS = ["The", "dam", "U.S.", "Gen.", "said", "on", "Tuesday", "10", "a.m.", "12.5%", "“quoted”", "(Getty Images)",
