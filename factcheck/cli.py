@@ -135,6 +135,9 @@ def verify_command(
     stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based stance backend.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Markdown report path [default: reports/<timestamp>-<name>.md].")] = None,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path [default: beside the report, .json].")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
+    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths) or 'json' (the whole report JSON on stdout).")] = "text",
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -145,6 +148,10 @@ def verify_command(
     Each claim is compared with the closest statements in *other* articles; each statement is
     judged to corroborate, conflict with, or be unrelated to it, and the claim gets a verdict:
     supported, contradicted, disputed (credible evidence both ways) or unverified.
+
+    With --all the report cross-references the articles: conflicts first, the claims several
+    outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
+    single-source claims, each statement with its publication date and speaker.
     """
     from .index import load_index
     from .pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
@@ -159,6 +166,7 @@ def verify_command(
         chosen = sum(bool(x) for x in (claims, claims_file, article, all_articles))
         if chosen == 0:
             raise FactcheckError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
+        _check_options(as_of, output_format)
         idx = load_index(settings.index.dir)
         items = []
         if claims:
@@ -167,9 +175,11 @@ def verify_command(
             items += claims_from_file(claims_file)
         if article:
             items += claims_from_article(article)
+        left_out = 0
         if all_articles:
-            items += claims_from_index(idx)
-        verdicts = verify_claims(items, index=idx, settings=settings, progress=progress)
+            items += claims_from_index(idx, as_of=as_of)
+            left_out = len({c.article_id for c in claims_from_index(idx)} - {c.article_id for c in items})
+        verdicts = verify_claims(items, index=idx, settings=settings, progress=progress, as_of=as_of)
         name = "all" if all_articles else (article.stem if article else claims_file.stem if claims_file else "claims")
         meta = {
             "index": settings.index.dir,
@@ -178,13 +188,45 @@ def verify_command(
             "embedder": idx.embedder,
             "stance_model": settings.stance.backend,
         }
-        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=not all_articles)
+        if as_of:
+            meta.update(as_of=as_of, articles_left_out=left_out)
+        if all_articles or html_path:
+            from .crossref import cross_reference
+            from .report_crossref import crossref_json, render_crossref_html, render_crossref_markdown, write_page
+
+            xref = cross_reference(verdicts, settings=settings, as_of=as_of)
+            title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+        if all_articles:
+            markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
+            data = crossref_json(xref, verdicts, meta=meta)
+        else:
+            markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+            data = report_json(verdicts, meta=meta)
         report_path, written_json = write_report(
-            markdown, report_json(verdicts, meta=meta),
-            report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
+            markdown, data, report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
         )
+        if html_path:
+            write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown), html_path)
+    if output_format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+        return
     _print_summary(verdicts, quiet=quiet)
-    out.print(f"Report: {report_path}\nJSON:   {written_json}", highlight=False)
+    out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+
+
+def _check_options(as_of: str | None, output_format: str) -> None:
+    from datetime import date
+
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise FactcheckError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
+    if output_format not in ("text", "json"):
+        raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
 
 
 def _print_summary(verdicts, *, quiet: bool) -> None:
@@ -217,8 +259,8 @@ def info_command(index: IndexOption = None, config: ConfigOption = None) -> None
     table = Table(show_edge=False)
     for column in ("source", "date", "sentences", "title", "path"):
         table.add_column(column)
-    for row in idx.articles.itertuples(index=False):
-        table.add_row(row.source or "?", row.date or "?", str(row.n_sentences), (row.title or "")[:50], row.path)
+    for row in idx.article_table().values():
+        table.add_row(row["source"] or "?", row["date"] or "?", str(row["n_sentences"]), (row["title"] or "")[:50], row["path"])
     out.print(table)
 
 

@@ -46,9 +46,16 @@ class StanceSettings:
 
 @dataclass(frozen=True)
 class AggregateSettings:
-    relevance_floor: float = 0.45  # similarity at which evidence starts to count
-    relevance_full: float = 0.75  # similarity at which it counts fully
+    relevance_floor: float = 0.35  # similarity at which evidence starts to count
+    relevance_full: float = 0.65  # similarity at which it counts fully
     credible: float = 0.35  # stance probability x relevance needed to count as credible
+
+
+@dataclass(frozen=True)
+class CrossrefSettings:
+    same_claim_similarity: float = 0.75 # a non-conflicting restatement this close joins a claim cluster
+    changed_over_time_days: int = 30  # conflicting statements published further apart changed over time
+    shown: int = 10  # rows per section of the Markdown/HTML report; the JSON has all
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Settings:
     retrieve: RetrieveSettings = field(default_factory=RetrieveSettings)
     stance: StanceSettings = field(default_factory=StanceSettings)
     aggregate: AggregateSettings = field(default_factory=AggregateSettings)
+    crossref: CrossrefSettings = field(default_factory=CrossrefSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
 
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:

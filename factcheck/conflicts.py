@@ -34,6 +34,8 @@ _ANTONYM_PAIRS = [
     ("include", "exclude"), ("present", "absent"), ("public", "private"), ("strengthen", "weaken"),
     ("welcome", "reject"), ("welcome", "dismiss"), ("praise", "criticize"), ("praise", "condemn"),
     ("easy", "difficult"), ("strong", "weak"), ("large", "small"), ("increase", "fall"), ("majority", "minority"),
+    # a reaction reported as silence vs as an answer ("silent on the offer" / "rejects the offer")
+    ("silent", "reject"), ("silent", "dismiss"), ("silent", "respond"), ("silent", "accept"),
 ]
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
@@ -60,6 +62,7 @@ _NUMBER_WORDS = {
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
+_NOT_NEGATING_AFTER_NO = {"matter", "doubt", "longer", "sooner", "less"}
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
 
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
@@ -96,6 +99,7 @@ _LEMMA_E = {w for pair in _ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     raw = _TOKEN.findall(text)
+    headline = _is_title_case(raw)
     for i, word in enumerate(raw):
         lower = word.lower().replace("’", "'")
         if word[0].isdigit():
@@ -115,15 +119,23 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower]))
         elif lower in _WEEKDAYS:
             tokens.append(Token(word, lower, "weekday"))
+        elif lower == "no" and i + 1 < len(raw) and raw[i + 1].lower() in _NOT_NEGATING_AFTER_NO:
+            tokens.append(Token(word, lower, "word"))  # "no matter what", "no doubt"
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation"))
         elif lower in _NUMBER_WORDS:
             tokens.append(Token(word, f"#{_NUMBER_WORDS[lower]:g}", "number", float(_NUMBER_WORDS[lower])))
-        elif word[0].isupper() and i > 0 and lower not in STOPWORDS:
+        elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
             tokens.append(Token(word, lower, "proper"))
         else:
             tokens.append(Token(word, _lemma(word), "word"))
     return tokens
+
+
+def _is_title_case(raw: list[str]) -> bool:
+    """A headline in Title Case: nearly every longer word capitalised."""
+    words = [w for w in raw if w[0].isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _is_day(raw: list[str], i: int) -> bool:
@@ -135,11 +147,20 @@ def content_words(tokens: list[Token]) -> set[str]:
 
 
 def overlap(claim: str, evidence: str) -> float:
-    """Share of the claim's content words that the evidence also has (0..1)."""
-    c = content_words(tokenize(claim))
-    if not c:
+    """Share of the claim's content that the evidence also has (0..1).
+
+    Names weigh half: "President Lee" is still the person of "President Lee Jae Myung", while a
+    missing predicate ("silent" vs "rejects") or object changes the statement.
+    """
+    weights: dict[str, float] = {}
+    for t in tokenize(claim):
+        if t.kind != "negation" and t.norm not in STOPWORDS:
+            weights[t.norm] = 0.5 if t.kind == "proper" else 1.0
+    total = sum(weights.values())
+    if not total:
         return 0.0
-    return len(c & content_words(tokenize(evidence))) / len(c)
+    found = content_words(tokenize(evidence))
+    return sum(w for norm, w in weights.items() if norm in found) / total
 
 
 @dataclass(frozen=True)
@@ -165,7 +186,7 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
         return None
     a_core, b_core = _matched_core(a, b)
     return (
-        _aligned_conflict(a, b)
+        _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
         or _date_conflict(a, b)
         or _polarity_conflict(a_core, b_core)
@@ -186,7 +207,10 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
     return a[first.a : last.a + last.size], b[first.b : last.b + last.size]
 
 
-def _aligned_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
+NAME_SWAP_OVERLAP = 0.6  # a swapped name is a conflict only between otherwise near-identical statements
+
+
+def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflict | None:
     """Replacements in the token alignment: which slot changed between the two statements."""
     matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -207,7 +231,8 @@ def _aligned_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
             return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
         if {t.norm for t in left} & {w for t in right for w in ANTONYMS.get(t.norm, ())}:
             return Conflict("antonym", span_l, span_r)
-        if "proper" in kinds_l and "proper" in kinds_r and not ({t.norm for t in left} & {t.norm for t in right}):
+        names_only = kinds_l == {"proper"} and kinds_r == {"proper"} and len(left) <= 3 and len(right) <= 3
+        if names and names_only and not ({t.norm for t in left} & {t.norm for t in right}):
             before = a[i1 - 1].norm if i1 > 0 else ""
             return Conflict("place" if before in _PLACE_PREPOSITIONS else "entity", span_l, span_r)
     return None

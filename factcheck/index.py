@@ -78,7 +78,9 @@ class SentenceIndex:
         return self._search.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
     def article_table(self) -> dict[str, dict]:
-        return self.articles.set_index("article_id").to_dict("index")
+        """article id -> its metadata, with missing values as None (not NaN)."""
+        table = self.articles.set_index("article_id").astype(object)
+        return table.where(table.notna(), None).to_dict("index")
 
 
 def _build_search(vectors: np.ndarray, options: dict):

@@ -23,7 +23,7 @@ from .errors import FactcheckError, InputError
 from .index import SENTENCE_COLUMNS, SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
-from .retrieve import retrieve_evidence, source_location
+from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
 
@@ -239,10 +239,14 @@ def claims_from_article(path: str | Path) -> list[Claim]:
     return claims
 
 
-def claims_from_index(index: SentenceIndex) -> list[Claim]:
-    """Every check-worthy sentence of every indexed article (the cross-reference run)."""
+def claims_from_index(index: SentenceIndex, *, as_of: str | None = None) -> list[Claim]:
+    """Every check-worthy sentence of every indexed article (the cross-reference run).
+
+    With `as_of` (YYYY-MM-DD), only articles published on or before it; undated ones are left out.
+    """
     articles = index.article_table()
     s = index.sentences[index.sentences["checkworthy"]]
+    s = s[[published_by(articles[a].get("date"), as_of) for a in s["article_id"]]]
     return [
         Claim(
             id=row.sentence_id, text=row.text, article_id=row.article_id,
@@ -262,8 +266,13 @@ def verify_claims(
     index: SentenceIndex,
     settings: Settings,
     progress: Progress | None = None,
+    as_of: str | None = None,
 ) -> list[Verdict]:
-    """Retrieve evidence for each claim, judge its stance, aggregate a verdict."""
+    """Retrieve evidence for each claim, judge its stance, aggregate a verdict.
+
+    `as_of` (YYYY-MM-DD): only articles published on or before that date count as evidence;
+    articles with an unknown date do not count.
+    """
     progress = progress or Progress()
     if not claims:
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
@@ -274,7 +283,7 @@ def verify_claims(
         )
     vectors = _claim_vectors(claims, index, embedder, progress, settings.embedder.batch_size)
     with progress.stage("Retrieving evidence", total=len(claims)) as advance:
-        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve)
+        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve, as_of=as_of)
         advance(len(claims))
     model = load_stance_model(settings.stance.backend, settings.stance.model)
     pairs = [(claim.text, e.sentence) for claim, items in zip(claims, evidence) for e in items]

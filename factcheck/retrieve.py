@@ -41,17 +41,30 @@ def _lookup(index: SentenceIndex) -> _Lookup:
     return cached
 
 
+def published_by(date: str | None, as_of: str | None) -> bool:
+    """Whether an article dated `date` (YYYY-MM-DD or None) counts as evidence on `as_of`.
+
+    Without `as_of` everything counts; with it, an unknown date does not.
+    """
+    if as_of is None:
+        return True
+    return bool(date) and str(date)[:10] <= as_of
+
+
 def retrieve_evidence(
-    claims: Sequence[Claim], claim_vectors: np.ndarray, index: SentenceIndex, *, settings: RetrieveSettings
+    claims: Sequence[Claim], claim_vectors: np.ndarray, index: SentenceIndex, *, settings: RetrieveSettings,
+    as_of: str | None = None,
 ) -> list[list[Evidence]]:
     """Top-k evidence groups per claim, most similar first, never from the claim's own article.
 
     Sentences with the same text (one vector) or near-identical vectors are one group: the first
     is the evidence, the others are listed as its syndicated copies and not counted again.
+    With `as_of` (YYYY-MM-DD) only articles published on or before that date are evidence.
     """
     if not len(claims):
         return []
     lookup = _lookup(index)
+    excluded = {a for a, row in lookup.articles.items() if not published_by(row.get("date"), as_of)}
     scores, rows = index.search(claim_vectors, settings.candidates)
     results = []
     for claim, claim_scores, claim_rows in zip(claims, scores, rows):
@@ -59,7 +72,10 @@ def retrieve_evidence(
         for score, row in zip(claim_scores, claim_rows):
             if row < 0 or score < settings.min_similarity:
                 continue
-            members = [m for m in lookup.by_vector[row] if lookup.article_id[m] != claim.article_id]
+            members = [
+                m for m in lookup.by_vector[row]
+                if lookup.article_id[m] != claim.article_id and lookup.article_id[m] not in excluded
+            ]
             if not members:
                 continue
             group = _find_group(groups, row, index.vectors, settings.duplicate_similarity, lookup)

@@ -20,6 +20,9 @@ class StanceModel(Protocol):
         ...
 
 
+SUPPORT_OVERLAP = 0.7  # share of the claim's content the evidence must state to corroborate it
+
+
 class RulesStance:
     """Transparent baseline: slot alignment for conflicts, content overlap for corroboration.
 
@@ -43,7 +46,7 @@ class RulesStance:
         if conflict is not None:
             p_refute = min(0.95, 0.45 + 0.5 * shared)
             return _result("refutes", p_refute, conflict.type)
-        if shared >= 0.6:
+        if shared >= SUPPORT_OVERLAP:
             return _result("supports", min(0.95, 0.2 + 0.75 * shared))
         return _result("neutral", max(0.5, 1.0 - shared))
 

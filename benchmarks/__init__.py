@@ -1,0 +1,1 @@
+"""Benchmarks for factcheck: `python -m benchmarks.run [--quick] --json FILE`."""

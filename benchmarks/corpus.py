@@ -1,0 +1,67 @@
+"""Benchmark corpora written as article files outside the repository (real FNC-1 news bodies).
+
+Each corpus is a folder of .txt articles in the header format `factcheck` ingests
+(Title/Source/Date lines, blank line, body), under CACHE/corpora/<name>.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import realdata
+
+
+def fnc_articles(count: int, *, skip: int = 0) -> list[tuple[str, str]]:
+    """(body id, body) for `count` FNC-1 bodies of at least 3 paragraphs, in file order."""
+    articles = []
+    for body_id, body in realdata.iter_fnc_bodies():
+        paragraphs = [p for p in body.split("\n") if p.strip()]
+        if len(paragraphs) < 3:
+            continue
+        if skip:
+            skip -= 1
+            continue
+        articles.append((body_id, "\n\n".join(p.strip() for p in paragraphs)))
+        if len(articles) == count:
+            break
+    return articles
+
+
+def _article_file(number: int, body: str, *, source: str) -> str:
+    return (f"Title: Benchmark article {number}\nSource: {source}\nDate: 2017-01-01\n\n{body}\n")
+
+
+def write_corpus(name: str, articles: list[tuple[str, str]], *,
+                 syndicated: list[tuple[str, str]] = ()) -> Path:
+    """Write `articles` (and syndicated copies of some of them) as files; returns the folder.
+
+    A syndicated copy has the same body under another outlet's header, so its sentences are
+    repeats (same content hash) while the file and article metadata differ.
+    """
+    folder = realdata.CACHE / "corpora" / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for number, (body_id, body) in enumerate(articles):
+        (folder / f"a{number:05d}.txt").write_text(
+            _article_file(number, body, source="FNC Wire"), encoding="utf-8")
+    for number, (body_id, body) in enumerate(syndicated):
+        (folder / f"copy{number:05d}.txt").write_text(
+            _article_file(number, body, source=f"Syndicating Outlet {number % 7}"), encoding="utf-8")
+    return folder
+
+
+def repeat_share(articles: list[tuple[str, str]], copies: int) -> float:
+    """Approximate share of sentences that are repeats when the first `copies` are duplicated."""
+    sizes = [len(realdata.split_sentences(body)) for _, body in articles]
+    repeated = sum(sizes[:copies])
+    return repeated / (sum(sizes) + repeated)
+
+
+def copies_for_share(articles: list[tuple[str, str]], share: float) -> int:
+    """How many of `articles` to duplicate so that about `share` of all sentences are repeats."""
+    for copies in range(len(articles) + 1):
+        if repeat_share(articles, copies) >= share:
+            return copies
+    return len(articles)

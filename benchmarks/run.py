@@ -1,0 +1,390 @@
+"""Speed and scale benchmarks, side by side on the same real data (issue 6).
+
+    python -m benchmarks.run [--quick] --json FILE [--markdown FILE]
+
+Measures raw_encode_sps vs build_index_sps (overhead_ratio), dedup, incremental_ratio,
+search_p50_ms / recall_at_10 at 100k and 1M vectors, verify_claims_per_s with its split,
+and peak_rss_mb of build and verify in fresh processes. Figures are medians of `--runs` runs;
+ratios are taken between runs made in the same invocation. `--quick` skips 1M and uses small
+corpora so that it finishes in under five minutes from a fresh clone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import corpus, machine, realdata, search
+
+TARGETS = {
+    "overhead_ratio": ">= 0.90",
+    "dedup_time_ratio": "<= 1.10",
+    "incremental_ratio": "<= 0.05",
+    "recall_at_10": ">= 0.95",
+    "search_p50_ms_1m": "<= 5",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure: --quick keeps every figure but on smaller data."""
+
+    articles: int
+    rss_articles: tuple[int, ...]
+    claims: int
+    search_sizes: tuple[int, ...]
+    latency_queries: int
+    runs: int
+
+
+QUICK = Plan(articles=40, rss_articles=(40, 160), claims=50, search_sizes=(100_000,),
+             latency_queries=200, runs=3)
+FULL = Plan(articles=200, rss_articles=(200, 800), claims=200,
+            search_sizes=(100_000, 1_000_000), latency_queries=300, runs=3)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def median_time(function, runs: int) -> tuple[float, list[float]]:
+    """Median wall time of `runs` calls (and every time, for the record)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), [round(t, 3) for t in times]
+
+
+def pipeline_settings():
+    from factcheck.config import Settings
+
+    return Settings()
+
+
+def segment_texts(folder: Path) -> list[str]:
+    """The unique sentence texts build_index would embed for `folder` (same ingest + segment)."""
+    from factcheck.ingest import iter_articles
+    from factcheck.segment import segment_article
+
+    texts: dict[str, str] = {}
+    for article in iter_articles([folder], on_skip=lambda path, reason: None):
+        for sentence in segment_article(article):
+            texts.setdefault(sentence.hash, sentence.text)
+    return list(texts.values())
+
+
+def bench_build(plan: Plan, work: Path) -> dict:
+    """raw encode vs build_index, dedup and incremental builds, all with one loaded model."""
+    from factcheck.embed import load_embedder
+    from factcheck.pipeline import build_index
+
+    settings = pipeline_settings()
+    embedder = load_embedder(settings.embedder.backend, settings.embedder.model,
+                             batch_size=settings.embedder.batch_size)
+    model = embedder._model  # the sentence-transformers model the embedder wraps
+    articles = corpus.fnc_articles(plan.articles)
+    unique_dir = corpus.write_corpus("unique", articles)
+    texts = segment_texts(unique_dir)
+    model.encode(texts[:64], batch_size=settings.embedder.batch_size)  # warm-up: first call is slow
+
+    def raw_encode() -> None:
+        model.encode(texts, batch_size=settings.embedder.batch_size, normalize_embeddings=True,
+                     convert_to_numpy=True, show_progress_bar=False)
+
+    def build(folders: list[Path], index_dir: Path, *, fresh: bool = True):
+        return build_index(folders, index_dir=index_dir, settings=settings, fresh=fresh)
+
+    # Interleave raw and pipeline runs so that load from other jobs hits both alike.
+    raw_times, build_times = [], []
+    stats = None
+    for _ in range(plan.runs):
+        raw_times.append(median_time(raw_encode, 1)[0])
+        started = time.perf_counter()
+        stats = build([unique_dir], work / "unique")
+        build_times.append(time.perf_counter() - started)
+    raw_sps = len(texts) / statistics.median(raw_times)
+    build_sps = stats.embedded / statistics.median(build_times)
+    result = {
+        "sentences": len(texts), "articles": len(articles),
+        "build_embedded": stats.embedded,
+        "raw_encode_sps": round(raw_sps, 1), "build_index_sps": round(build_sps, 1),
+        "overhead_ratio": round(build_sps / raw_sps, 3),
+        "raw_encode_s": [round(t, 2) for t in raw_times],
+        "build_index_s": [round(t, 2) for t in build_times],
+    }
+    log(f"encode {raw_sps:.0f}/s, build {build_sps:.0f}/s")
+
+    # dedup: the same articles plus syndicated copies making ~30% of sentences repeats
+    copies = corpus.copies_for_share(articles, 0.30)
+    dup_dir = corpus.write_corpus("syndicated", articles, syndicated=articles[:copies])
+    dup_times = []
+    unique_times = []
+    dup_stats = None
+    for _ in range(plan.runs):
+        started = time.perf_counter()
+        build([unique_dir], work / "unique")
+        unique_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        dup_stats = build([dup_dir], work / "syndicated")
+        dup_times.append(time.perf_counter() - started)
+    result["dedup"] = {
+        "repeat_share": round(corpus.repeat_share(articles, copies), 3),
+        "sentences_total": dup_stats.sentences_total, "embedded": dup_stats.embedded,
+        "unique_embedded": stats.embedded,
+        "unique_build_s": round(statistics.median(unique_times), 2),
+        "with_repeats_build_s": round(statistics.median(dup_times), 2),
+        "dedup_time_ratio": round(statistics.median(dup_times) / statistics.median(unique_times), 3),
+    }
+    log(f"dedup {result['dedup']}")
+
+    # incremental: add 1% new articles to an existing index vs a full build of the result
+    extra = corpus.fnc_articles(max(1, plan.articles // 100), skip=plan.articles)
+    new_dir = corpus.write_corpus("new", extra)
+    full_times, incremental_times = [], []
+    inc_stats = None
+    for _ in range(plan.runs):
+        started = time.perf_counter()
+        build([unique_dir, new_dir], work / "full")
+        full_times.append(time.perf_counter() - started)
+        build([unique_dir], work / "incremental")  # the existing index (not timed)
+        started = time.perf_counter()
+        inc_stats = build([unique_dir, new_dir], work / "incremental", fresh=False)
+        incremental_times.append(time.perf_counter() - started)
+    result["incremental"] = {
+        "new_articles": len(extra), "embedded": inc_stats.embedded,
+        "full_build_s": round(statistics.median(full_times), 2),
+        "incremental_build_s": round(statistics.median(incremental_times), 3),
+        "incremental_ratio": round(statistics.median(incremental_times)
+                                   / statistics.median(full_times), 4),
+    }
+    log(f"incremental {result['incremental']}")
+    return result
+
+
+def bench_verify(plan: Plan, work: Path) -> dict:
+    """verify_claims throughput on real headlines as claims, and its split by stage."""
+    from factcheck.embed import load_embedder
+    from factcheck.index import load_index
+    from factcheck.pipeline import claims_from_file, verify_claims
+    from factcheck.retrieve import retrieve_evidence
+    from factcheck.stance import classify_stance, load_stance_model
+
+    settings = pipeline_settings()
+    claims_path = write_claims(plan.claims)
+    claims = claims_from_file(claims_path)
+    embedder = load_embedder(settings.embedder.backend, settings.embedder.model,
+                             batch_size=settings.embedder.batch_size)
+    stance_model = load_stance_model(settings.stance.backend, settings.stance.model)
+    totals, splits = [], []
+    for _ in range(plan.runs):
+        index = load_index(work / "unique")
+        started = time.perf_counter()
+        verify_claims(claims, index=index, settings=settings)
+        totals.append(time.perf_counter() - started)
+        # The same stages by hand, timed one by one, on a freshly loaded index.
+        index = load_index(work / "unique")
+        marks = [time.perf_counter()]
+        vectors = embedder.embed_batch([claim.text for claim in claims])
+        marks.append(time.perf_counter())
+        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve)
+        marks.append(time.perf_counter())
+        pairs = [(claim.text, e.sentence) for claim, items in zip(claims, evidence) for e in items]
+        classify_stance(stance_model, pairs)
+        marks.append(time.perf_counter())
+        splits.append(np.diff(marks))
+    split = np.median(np.array(splits), axis=0)
+    total = statistics.median(totals)
+    return {
+        "claims": len(claims), "indexed_vectors": int(len(index.vectors)),
+        "stance_backend": settings.stance.backend, "stance_pairs": len(pairs),
+        "verify_claims_per_s": round(len(claims) / total, 1),
+        "verify_s": [round(t, 3) for t in totals],
+        "split_s": {"embed_claims": round(float(split[0]), 3),
+                    "retrieval": round(float(split[1]), 3),
+                    "stance": round(float(split[2]), 3)},
+    }
+
+
+def write_claims(count: int) -> Path:
+    """Real FNC-1 headlines as free-text claims (a claims file outside the repository)."""
+    import csv
+
+    path = realdata.CACHE / f"claims-{count}.txt"
+    headlines: dict[str, None] = {}
+    with open(realdata.SHARED / "datasets" / "fnc-1" / "competition_test_stances.csv",
+              newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            headlines.setdefault(" ".join(row["Headline"].split()), None)
+            if len(headlines) == count:
+                break
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(h for h in headlines if not h.startswith("#")) + "\n", encoding="utf-8")
+    return path
+
+
+def bench_memory(plan: Plan, work: Path) -> dict:
+    """Peak RSS of a build and a verify in fresh processes, at each corpus size."""
+    rows = []
+    claims_path = write_claims(plan.claims)
+    for count in plan.rss_articles:
+        folder = corpus.write_corpus(f"rss-{count}", corpus.fnc_articles(count))
+        index_dir = work / f"rss-{count}"
+        built = machine.run_child(["build", str(folder), str(index_dir)])
+        verified = machine.run_child(["verify", str(index_dir), str(claims_path)])
+        rows.append({"articles": count, "sentences": built["sentences"],
+                     "build_peak_rss_mb": built["peak_rss_mb"], "build_s": built["seconds"],
+                     "verify_peak_rss_mb": verified["peak_rss_mb"], "verify_s": verified["seconds"]})
+        log(f"memory {rows[-1]}")
+    return {"sizes": rows}
+
+
+def search_vectors(quick: bool) -> tuple[np.ndarray, np.ndarray, str]:
+    """(real base, held-out real queries, description): the full cache, else a small fresh set."""
+    sentences = realdata.real_sentences()
+    full = realdata.CACHE / f"vectors-fnc-{realdata.corpus_key(sentences)}.npy"
+    if full.exists() or not quick:
+        base, queries = search.real_split()
+        return base, queries, f"{len(base)} real sentence vectors (full cache)"
+    subset = sentences[:4000]  # about 30 s to embed on 2 cores
+    vectors = realdata.cached_vectors(subset, name="quick", log=False)
+    return vectors[:-500], vectors[-500:], f"{len(vectors) - 500} real sentence vectors (quick set)"
+
+
+def bench_search(plan: Plan, quick: bool) -> dict:
+    """recall@10 and per-claim latency of the default VectorIndex ("auto") and exact search."""
+    from factcheck.ann import VectorIndex
+
+    real_base, queries, description = search_vectors(quick)
+    result = {"base": description, "queries": len(queries), "sizes": []}
+    for size in plan.search_sizes:
+        base = search.grow(real_base, size)
+        _, truth = search.exact_top_k(base, queries)
+        row = {"size": size}
+        started = time.perf_counter()
+        auto = VectorIndex(dim=base.shape[1]).build(base)  # the shipped defaults
+        row["auto_kind"] = auto.current_kind
+        row["build_s"] = round(time.perf_counter() - started, 2)
+        _, ids = auto.search(queries, 10)
+        row["recall_at_10"] = round(search.recall_at_k(ids, truth), 4)
+        latency = search.latency_ms(auto, queries, count=plan.latency_queries, repeats=plan.runs)
+        row["search_p50_ms"] = round(latency["p50_ms"], 3)
+        row["search_p95_ms"] = round(latency["p95_ms"], 3)
+        del auto
+        exact = VectorIndex(dim=base.shape[1], kind="flat").build(base)
+        flat = search.latency_ms(exact, queries, count=min(plan.latency_queries, 50),
+                                 repeats=plan.runs)
+        row["exact_p50_ms"] = round(flat["p50_ms"], 3)
+        del exact, base
+        result["sizes"].append(row)
+        log(f"search {row}")
+    return result
+
+
+def markdown(results: dict) -> str:
+    """The results table RESULTS.md quotes."""
+    m = results["machine"]
+    lines = [f"Command: `{results['command']}`  ",
+             f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['ram_gib']} GiB RAM, load at start "
+             f"{m['load_average_at_start']}; started {results['started']}", "",
+             "| figure | measured | target |", "|---|---|---|"]
+    build = results.get("build", {})
+    if "raw_encode_sps" in build:
+        lines += [
+            f"| raw_encode_sps ({build['sentences']} sentences) | {build['raw_encode_sps']} | |",
+            f"| build_index_sps | {build['build_index_sps']} | |",
+            f"| overhead_ratio | {build['overhead_ratio']} | {TARGETS['overhead_ratio']} |",
+            f"| dedup: build time with 30% repeats / unique only "
+            f"(embedded {build['dedup']['embedded']} vs {build['dedup']['unique_embedded']}) | "
+            f"{build['dedup']['dedup_time_ratio']} | {TARGETS['dedup_time_ratio']} |",
+            f"| incremental_ratio (+{build['incremental']['new_articles']} articles, "
+            f"embedded {build['incremental']['embedded']}) | "
+            f"{build['incremental']['incremental_ratio']} | {TARGETS['incremental_ratio']} |",
+        ]
+    for row in results.get("search", {}).get("sizes", []):
+        label = f"{row['size'] // 1000}k" if row["size"] < 1_000_000 else f"{row['size'] // 1_000_000}M"
+        target = TARGETS["search_p50_ms_1m"] if row["size"] >= 1_000_000 else ""
+        lines += [
+            f"| search_p50_ms at {label} ({row['auto_kind']}; p95 {row['search_p95_ms']}; "
+            f"exact {row['exact_p50_ms']}) | {row['search_p50_ms']} | {target} |",
+            f"| recall_at_10 at {label} | {row['recall_at_10']} | {TARGETS['recall_at_10']} |",
+        ]
+    verify = results.get("verify", {})
+    if "verify_claims_per_s" in verify:
+        split = verify["split_s"]
+        lines.append(f"| verify_claims_per_s ({verify['claims']} claims, stance "
+                     f"{verify['stance_backend']}; split s: embed {split['embed_claims']}, "
+                     f"retrieval {split['retrieval']}, stance {split['stance']}) | "
+                     f"{verify['verify_claims_per_s']} | |")
+    for row in results.get("memory", {}).get("sizes", []):
+        lines.append(f"| peak_rss_mb build / verify, {row['articles']} articles "
+                     f"({row['sentences']} sentences) | {row['build_peak_rss_mb']} / "
+                     f"{row['verify_peak_rss_mb']} | flat in corpus size |")
+    for name, error in results.get("errors", {}).items():
+        lines.append(f"| {name} | not measured: {error} | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="factcheck speed and scale benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small data, no 1M; < 5 minutes")
+    parser.add_argument("--json", type=Path, required=True, help="write all figures here")
+    parser.add_argument("--markdown", type=Path, help="also write the results table here")
+    parser.add_argument("--runs", type=int, help="runs per figure (median is reported)")
+    parser.add_argument("--only", nargs="+", choices=["build", "verify", "memory", "search"])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    plan = QUICK if args.quick else FULL
+    if args.runs:
+        from dataclasses import replace
+
+        plan = replace(plan, runs=args.runs)
+    work = realdata.CACHE / "bench-indexes"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    results: dict = {"command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None
+                                                                      else argv),
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                     "machine": machine.describe(), "plan": plan.__dict__, "errors": {}}
+    sections = [("build", bench_build), ("verify", bench_verify), ("memory", bench_memory),
+                ("search", lambda plan, work: bench_search(plan, args.quick))]
+    started = time.perf_counter()
+    for name, function in sections:
+        if args.only and name not in args.only:
+            continue
+        if name == "verify" and "build" not in results and not (work / "unique").exists():
+            bench_build_index_only(plan, work)
+        log(f"{name} ...")
+        try:
+            results[name] = function(plan, work)
+        except ImportError as error:  # a pipeline piece not on this branch yet
+            results["errors"][name] = f"{type(error).__name__}: {error}"
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    args.json.write_text(json.dumps(results, indent=1) + "\n")
+    table = markdown(results)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table)
+
+
+def bench_build_index_only(plan: Plan, work: Path) -> None:
+    """The index bench_verify reads, when --only skips the build section."""
+    from factcheck.pipeline import build_index
+
+    folder = corpus.write_corpus("unique", corpus.fnc_articles(plan.articles))
+    build_index([folder], index_dir=work / "unique", settings=pipeline_settings(), fresh=True)
+
+
+if __name__ == "__main__":
+    main()

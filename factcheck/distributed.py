@@ -1,0 +1,249 @@
+"""build_index on a Ray cluster: ingest + segmentation as Ray tasks, embedding on a pool of actors.
+
+`build_index_ray(paths, *, index_dir, settings, address=None)` builds the same index as
+`pipeline.build_index` (same article and sentence ids, metadata and vector rows; vectors equal
+within float tolerance): the distributed steps only replace the two loops that cost time, and
+the index is assembled and written by the driver exactly as the local path does.
+With no address a local Ray instance is started (what the tests use); with one, the workers
+need factcheck and the embedding model installed (e.g. `pip install .[ray]` in the image).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import Settings
+from .errors import ConfigError, InputError
+from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index
+from .models import Article, Sentence
+
+log = logging.getLogger(__name__)
+
+FILES_PER_TASK = 16  # small enough to spread a few hundred files, big enough to amortise a task
+EMBED_CHUNK = 1024  # texts per actor call: whole batches, little padding once length-sorted
+
+
+def _require_ray():
+    try:
+        import ray
+    except ImportError as exc:
+        raise ConfigError("The Ray engine needs Ray: run `pip install 'factcheck[ray]'`.") from exc
+    return ray
+
+
+def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> None:
+    """Connect to `address`, or start a local Ray instance when there is none."""
+    ray = _require_ray()
+    if ray.is_initialized():
+        return
+    if address is not None:
+        ray.init(address=address, log_to_driver=False, ignore_reinit_error=True,
+                 runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
+        return
+    # Local workers inherit the environment Ray starts with: let them import factcheck from
+    # this checkout and stay offline. (A runtime_env would do the same but costs seconds per
+    # worker start.)
+    package_root = str(Path(__file__).resolve().parents[1])
+    saved = dict(os.environ)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+                 ignore_reinit_error=True)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _segment_files(files: list[str]) -> tuple[list[tuple[Article, list[Sentence]]], list[tuple[str, str]]]:
+    """Ingest + segment a group of files (runs in a Ray task)."""
+    from .ingest import iter_articles
+    from .segment import segment_article
+
+    skipped: list[tuple[str, str]] = []
+    out = [(article, segment_article(article))
+           for article in iter_articles(files, on_skip=lambda p, r: skipped.append((p, r)))]
+    return out, skipped
+
+
+class _EmbedWorker:
+    """Holds one loaded embedder; Ray runs it as an actor so the model loads once per worker."""
+
+    def __init__(self, backend: str, model: str, options: dict, threads: int | None) -> None:
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        from .embed import load_embedder
+
+        self.embedder = load_embedder(backend, model, **options)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed_batch(texts)
+
+
+def _embedder_options(settings: Settings) -> dict:
+    e = settings.embedder
+    return {"batch_size": e.batch_size} if e.backend == "sentence-transformers" else {}
+
+
+_ACTORS: dict[tuple, list] = {}
+
+
+def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list:
+    """Embedding actors, started once per process and settings: the model loads once."""
+    ray = _require_ray()
+    e = settings.embedder
+    key = (ray.get_runtime_context().get_job_id(), e.backend, e.model,
+           tuple(sorted(_embedder_options(settings).items())), workers, threads)
+    actors = _ACTORS.get(key)
+    if actors is None:
+        for old in _ACTORS.values():  # one pool at a time: an old one holds CPUs
+            for actor in old:
+                try:
+                    ray.kill(actor)
+                except Exception:  # from an earlier Ray session: already gone
+                    pass
+        _ACTORS.clear()
+        # Each actor reserves one logical CPU but runs `threads` torch threads: the reservation
+        # leaves CPUs for the segmentation tasks of the next build, which run before embedding.
+        remote_worker = ray.remote(num_cpus=1)(_EmbedWorker)
+        actors = [remote_worker.remote(e.backend, e.model, _embedder_options(settings), threads)
+                  for _ in range(max(1, workers))]
+        _ACTORS[key] = actors
+    return actors
+
+
+def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, workers: int,
+                    threads_per_worker: int | None = None) -> np.ndarray:
+    """Embed `texts` on `workers` actors in length-sorted chunks; rows in input order."""
+    ray = _require_ray()
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
+    if not texts:
+        return out
+    actors = _embed_actors(settings, workers, threads_per_worker)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    chunks = [order[start:start + EMBED_CHUNK] for start in range(0, len(order), EMBED_CHUNK)]
+    pending = {actors[n % len(actors)].embed.remote([texts[i] for i in chunk]): chunk
+               for n, chunk in enumerate(chunks)}
+    while pending:
+        done, _ = ray.wait(list(pending), num_returns=1)
+        for ref in done:
+            out[pending.pop(ref)] = ray.get(ref)
+    return out
+
+
+def build_index_ray(
+    paths: Sequence[str | Path],
+    *,
+    index_dir: str | Path,
+    settings: Settings,
+    fresh: bool = False,
+    address: str | None = None,
+    workers: int | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
+):
+    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray."""
+    ray = _require_ray()
+    from .embed import load_embedder
+    from .ingest import expand_paths
+    from .pipeline import BuildStats
+
+    start_ray(address)
+    stats = BuildStats(index_dir=str(index_dir))
+
+    def skip(path: str, reason: str) -> None:
+        stats.skipped.append((path, reason))
+        (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
+
+    e = settings.embedder
+    embedder = load_embedder(e.backend, e.model, **_embedder_options(settings))
+    old: SentenceIndex | None = None
+    if index_exists(index_dir) and not fresh:
+        old = load_index(index_dir, embedder=embedder.name)
+    old_articles, old_sentences = (old.articles, old.sentences) if old else empty_tables()
+    old_vectors = old.vectors if old else np.zeros((0, embedder.dimension), dtype=np.float32)
+
+    files = [str(f) for f in expand_paths(paths, on_skip=skip)]
+    segment = ray.remote(_segment_files)
+    refs = [segment.remote(files[i:i + FILES_PER_TASK]) for i in range(0, len(files), FILES_PER_TASK)]
+    known_ids = set(old_articles["article_id"])
+    new_articles: dict[str, tuple[Article, list[Sentence]]] = {}
+    replaced_paths: set[str] = set()
+    for ref in refs:  # in file order, so ids and rows come out as on the local path
+        segmented, skipped = ray.get(ref)
+        for path, reason in skipped:
+            skip(path, reason)
+        for article, sentences in segmented:
+            stats.articles_total += 1
+            if article.id in known_ids or article.id in new_articles:
+                continue
+            new_articles[article.id] = (article, sentences)
+            replaced_paths.add(article.path)
+    if stats.articles_total == 0:
+        raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
+
+    # From here on: the same assembly as pipeline.build_index.
+    stale = old_articles["path"].isin(replaced_paths) & ~old_articles["article_id"].isin(new_articles)
+    stale_ids = set(old_articles.loc[stale, "article_id"])
+    stats.articles_replaced = len(stale_ids)
+    kept_articles = old_articles[~old_articles["article_id"].isin(stale_ids)]
+    kept_sentences = old_sentences[~old_sentences["article_id"].isin(stale_ids)]
+    article_rows, sentence_rows = [], []
+    for article, sentences in new_articles.values():
+        if not sentences:
+            skip(article.path, "no sentences")
+            continue
+        article_rows.append({
+            "article_id": article.id, "path": article.path, "title": article.title, "source": article.source,
+            "date": article.date, "url": article.url, "n_sentences": len(sentences),
+        })
+        sentence_rows.extend({
+            "sentence_id": s.id, "article_id": s.article_id, "ordinal": s.ordinal, "text": s.text,
+            "start": s.start, "end": s.end, "line": s.line, "hash": s.hash, "checkworthy": s.checkworthy,
+        } for s in sentences)
+    stats.articles_new = len(article_rows)
+    stats.sentences_new = len(sentence_rows)
+
+    kept_rows = kept_sentences.drop_duplicates("hash")[["hash", "vector_row"]] if len(kept_sentences) else None
+    hash_to_row: dict[str, int] = {}
+    vectors_kept = np.zeros((0, embedder.dimension), dtype=np.float32)
+    if kept_rows is not None and len(kept_rows):
+        vectors_kept = old_vectors[kept_rows["vector_row"].to_numpy(dtype=np.int64)]
+        hash_to_row = dict(zip(kept_rows["hash"], range(len(kept_rows))))
+    to_embed: dict[str, str] = {}
+    for row in sentence_rows:
+        if row["hash"] not in hash_to_row and row["hash"] not in to_embed:
+            to_embed[row["hash"]] = row["text"]
+    cpus = int(ray.available_resources().get("CPU", 1))
+    workers = workers or max(1, cpus // 2)  # two threads per model: better than 1 x N on CPU
+    new_vectors = embed_texts_ray(list(to_embed.values()), settings=settings,
+                                  dimension=embedder.dimension, workers=workers,
+                                  threads_per_worker=max(1, cpus // workers))
+    for offset, h in enumerate(to_embed):
+        hash_to_row[h] = len(vectors_kept) + offset
+    stats.embedded = len(to_embed)
+    vectors = np.vstack([vectors_kept, new_vectors]) if len(new_vectors) else vectors_kept
+
+    new_sentences = pd.DataFrame(sentence_rows, columns=[c for c in kept_sentences.columns if c != "vector_row"])
+    sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
+    sentences["vector_row"] = sentences["hash"].map(hash_to_row).astype("int64")
+    articles = pd.concat([kept_articles, pd.DataFrame(article_rows, columns=kept_articles.columns)], ignore_index=True)
+    if not len(sentences):
+        raise InputError("The articles contain no sentences to index")
+    stats.sentences_total = len(sentences)
+    if old is not None and not article_rows and not stale_ids:
+        return stats
+    write_index(
+        index_dir, articles=articles, sentences=sentences, vectors=vectors,
+        embedder_name=embedder.name, dimension=embedder.dimension, keep_versions=settings.index.keep_versions,
+    )
+    return stats
