@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -239,3 +240,20 @@ def test_damaged_index_through_the_cli_and_rebuild(built, hash_settings):
     rebuilt = run("build-index", str(CORPUS), "--index", str(index), "--embedder", "hash", "-q", "--fresh")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert len(load_index(index).articles) == 7
+
+
+def test_leftovers_of_killed_builds_are_removed_by_the_next_build(tmp_path, hash_settings):
+    # what a build killed at each step of write_index leaves: a staging dir, a pointer temp, and a
+    # complete version renamed into place whose CURRENT switch never happened
+    index = Path(hash_settings.index.dir)
+    folder = write_corpus(tmp_path / "c", 2)
+    build_index([folder / "a00000.txt"], index_dir=index, settings=hash_settings)
+    live = current_version(index)
+    orphan = index / "v-99991231T235959000000-orphaned"
+    shutil.copytree(live, orphan)
+    (index / ".tmp-v-99991231T235959000000-staging").mkdir()
+    (index / ".CURRENT.1234abcd").write_text(orphan.name)
+    assert load_index(index).path == live  # none of it is visible to readers
+    build_index([folder / "a00001.txt"], index_dir=index, settings=hash_settings)
+    names = sorted(p.name for p in index.iterdir())
+    assert names == sorted([".lock", "CURRENT", live.name, current_version(index).name])
