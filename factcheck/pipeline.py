@@ -137,10 +137,14 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip)
     new_vectors = _embed_all(embedder, [text_of[h] for h in to_embed], progress, settings.embedder.batch_size)
     del text_of
     reused = [h for h in live_hashes if h in old_rows]
-    reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
-    vectors = np.vstack([old_vectors[reused_rows], new_vectors])
+    if reused:
+        reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
+        vectors = np.vstack([old_vectors[reused_rows], new_vectors])
+    else:
+        vectors = new_vectors  # nothing reused: no second copy of every vector
     hash_to_row = {h: i for i, h in enumerate([*reused, *to_embed])}
     stats.embedded = len(to_embed)
+    del live_hashes, to_embed, reused, new_vectors, old_rows  # free them before the tables are built
 
     new_sentences = pd.DataFrame(columns, columns=[c for c in kept_sentences.columns if c != "vector_row"])
     del columns
