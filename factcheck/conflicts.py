@@ -200,7 +200,11 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
     when") is not a negation of the shared statement.
     """
     matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
-    blocks = [m for m in matcher.get_matching_blocks() if m.size]
+    # only blocks that share a content word anchor the statement: a shared "and" does not
+    blocks = [
+        m for m in matcher.get_matching_blocks()
+        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
+    ]
     if not blocks:
         return a, b
     first, last = blocks[0], blocks[-1]
@@ -299,17 +303,42 @@ def _same_day(x: tuple, y: tuple) -> bool:
 
 
 def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
-    """Negations and antonym swaps flip meaning; an odd number of flips is a conflict."""
-    neg_a = sum(t.kind == "negation" for t in a)
-    neg_b = sum(t.kind == "negation" for t in b)
+    """Negations and antonym swaps flip meaning; an odd number of flips is a conflict.
+
+    `a` and `b` are the matched cores. A negation counts only where it sits in a short gap
+    between shared content ("did not confirm"), not in a clause only one sentence has.
+    """
+    neg_a, neg_b = _local_negations(a, b)
     words_a = {t.norm for t in a}
     words_b = {t.norm for t in b}
     swaps = [(w, v) for w in words_a - words_b for v in ANTONYMS.get(w, ()) if v in words_b and v not in words_a]
-    flips = (neg_a - neg_b) % 2 + len(swaps)
+    flips = (len(neg_a) - len(neg_b)) % 2 + len(swaps)
     if flips % 2 == 0:
         return None
     if swaps:
         return Conflict("antonym", swaps[0][0], swaps[0][1])
-    cue_a = next((t.text for t in a if t.kind == "negation"), "(affirmative)")
-    cue_b = next((t.text for t in b if t.kind == "negation"), "(affirmative)")
+    cue_a = neg_a[0].text if neg_a else "(affirmative)"
+    cue_b = neg_b[0].text if neg_b else "(affirmative)"
     return Conflict("negation", cue_a, cue_b)
+
+
+MAX_NEGATION_GAP = 4  # tokens between shared content within which a negation negates it
+
+
+def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    blocks = [
+        m for m in matcher.get_matching_blocks()
+        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
+    ]
+    found_a: list[Token] = []
+    found_b: list[Token] = []
+    for side, found, key in ((a, found_a, "a"), (b, found_b, "b")):
+        for m in blocks:  # a negation shared by both sentences cancels out, count it on both sides
+            start = getattr(m, key)
+            found.extend(t for t in side[start : start + m.size] if t.kind == "negation")
+        for left, right in zip(blocks, blocks[1:]):
+            gap = side[getattr(left, key) + left.size : getattr(right, key)]
+            if len(gap) <= MAX_NEGATION_GAP:
+                found.extend(t for t in gap if t.kind == "negation")
+    return found_a, found_b

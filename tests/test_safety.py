@@ -31,12 +31,13 @@ def _unescaped_pipes(line: str) -> int:
 
 
 def test_no_pickle_or_remote_code_in_the_package():
-    banned = [r"\bpickle\b", r"allow_pickle\s*=\s*True", r"read_pickle", r"torch\.load", r"joblib", r"dill\b",
-              r"trust_remote_code\s*=\s*True", r"(?<![\w.])eval\(", r"(?<![\w.])exec\("]  # `model.eval()` is fine
+    banned = ["import pickle", "pickle.load", "allow_pickle=True", "read_pickle", "torch.load", "joblib", "trust_remote_code=True"]
     for path in (ROOT / "factcheck").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        for pattern in banned:
-            assert not re.search(pattern, source), f"{path.name} matches {pattern}"
+        for word in banned:
+            assert word not in source, f"{path.name} uses {word}"
+        # the builtins, not a method such as torch's model.eval()
+        assert not re.search(r"(?<![.\w])(?:eval|exec)\(", source), f"{path.name} calls eval/exec"
 
 
 class _Canary:
