@@ -214,6 +214,10 @@ def verify_command(
         console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
         return
     _print_summary(verdicts, quiet=quiet)
+    if all_articles and not quiet:
+        from .report_crossref import summary_lines
+
+        out.print("\n".join(f"  {line}" for line in summary_lines(xref, verdicts, meta)), highlight=False)
     out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
 
 

@@ -26,6 +26,7 @@ from .attribution import Attribution, attribute
 from .config import Settings
 from .models import Verdict
 
+MATRIX_COUNTS = ("corroborated", "conflicting", "conflicting_date_unknown")
 TIME_LABELS = ("contradiction", "date unknown", "superseded", "changed over time")
 # words with which a later report says a figure moved on ("the death toll has risen to five")
 REVISION_CUES = frozenset(
@@ -34,7 +35,7 @@ REVISION_CUES = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DUPLICATE_LOCATION = re.compile(r"\(([^()]+:\d+)\)\s*$")
-_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|million|billion|thousand)?|\$\d")
+_QUANTITY = re.compile(r"\$?\d[\d,.]*(?:\s*(?:%|percent|million|billion|thousand))?")
 
 
 def outlet_label(source: str | None, location: str | None) -> str:
@@ -86,8 +87,8 @@ class ConflictPair:
 
     @property
     def is_contradiction(self) -> bool:
-        """An outlet-against-outlet contradiction at one time (what the agreement matrix counts)."""
-        return self.reported_denial is None and self.time in ("contradiction", "date unknown")
+        """The outlets' own statements contradicting each other at one time."""
+        return self.reported_denial is None and self.time == "contradiction"
 
     def to_dict(self) -> dict:
         return {
@@ -113,7 +114,8 @@ class Cluster:
 
     @property
     def headline(self) -> Statement:
-        return self.statements[0]
+        """The statement to name the cluster by: the most widely carried, then the most complete."""
+        return max(self.statements, key=lambda s: (len(s.outlets), s.checked, len(s.text.split())))
 
     def to_dict(self) -> dict:
         return {
@@ -130,7 +132,7 @@ class CrossReference:
     outlets: list[str]
     clusters: list[Cluster]  # claims two or more outlets make; conflicted first, then by outlets
     conflicts: list[ConflictPair]  # strongest first
-    matrix: dict[str, dict[str, dict[str, int]]]  # outlet -> outlet -> {"corroborated", "conflicting"}
+    matrix: dict[str, dict[str, dict[str, int]]]  # outlet -> outlet -> MATRIX_COUNTS
     single_source: list[Statement]  # claims no other outlet corroborates
     statements: int = 0
     syndicated_copies: int = 0
@@ -219,9 +221,52 @@ class _Instance:
 
 def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str | None = None) -> CrossReference:
     """Clusters, ranked conflicts, the agreement matrix and single-source claims of a `--all` run."""
-    options, credible = settings.crossref, settings.aggregate.credible
+    options = settings.crossref
+    statements, copies = _statements(verdicts)
+    outlets = sorted({o for s in statements.values() if s.checked for o in s.outlets})
+    supports, conflicts = _edges(verdicts, statements, copies, settings)
 
-    # 1. every sentence seen, as a claim or as evidence
+    clusters = []
+    for roots in _components(statements, supports, conflicts):
+        cluster = _cluster(roots, statements, conflicts, outlets)
+        if len(cluster.corroborating) >= 2:  # a lone statement's conflicts are listed under conflicts
+            cluster.time_note = _cluster_time_note(cluster.statements, options.changed_over_time_days)
+            clusters.append(cluster)
+    clusters.sort(key=lambda c: (-bool(c.conflicts), -max((x.score for x in c.conflicts), default=0), -len(c.corroborating), c.headline.location))
+    for n, cluster in enumerate(clusters, start=1):
+        cluster.id = n
+
+    # the outlet x outlet agreement matrix: each pair of statements counted once
+    matrix = {o: {p: dict.fromkeys(MATRIX_COUNTS, 0) for p in outlets if p != o} for o in outlets}
+    for a, b in supports:
+        _count(matrix, statements[a].outlet, statements[b].outlet, "corroborated")
+    for conflict in conflicts.values():
+        if conflict.reported_denial is None and conflict.time in ("contradiction", "date unknown"):
+            kind = "conflicting" if conflict.time == "contradiction" else "conflicting_date_unknown"
+            _count(matrix, conflict.claim.outlet, conflict.evidence.outlet, kind)
+
+    # single-source claims: no other outlet corroborates them (a syndicated copy is no second source)
+    corroborated = {x for a, b in supports for x, y in ((a, b), (b, a)) if statements[x].outlet != statements[y].outlet}
+    single = [s for root, s in statements.items() if s.checked and root not in corroborated]
+    single.sort(key=lambda s: (-_specificity(s.text), s.location))
+
+    return CrossReference(
+        outlets=outlets, clusters=clusters, conflicts=sorted(conflicts.values(), key=lambda c: -c.score),
+        matrix=matrix, single_source=single, statements=len(statements),
+        syndicated_copies=sum(len(s.copies) for s in statements.values()),
+        unnamed_outlets=[o for o in outlets if o.startswith("[")],
+        undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and parse_date(s.date) is None}),
+        as_of=as_of,
+    )
+
+
+def _statements(verdicts: list[Verdict]) -> tuple[dict[str, Statement], _UnionFind]:
+    """Every sentence seen (as a claim or as evidence), syndicated copies folded into one statement.
+
+    A copy is the same text in another article, or a near-verbatim copy retrieval grouped with it
+    (`Evidence.duplicates`). The earliest published is the statement; the others are its copies.
+    Returns the statements by copy-group root, and the copy groups (sentence id -> root).
+    """
     instances: dict[str, _Instance] = {}
     for v in verdicts:
         c = v.claim
@@ -231,27 +276,24 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
         for e in v.evidence:
             instances.setdefault(e.sentence_id, _Instance(e.sentence_id, e.sentence, e.article, e.source, e.date, e.location, False))
 
-    # 2. syndicated copies: the same text in another article, or grouped by retrieval as a copy
     copies = _UnionFind()
     by_text: dict[str, str] = {}
-    for sid, inst in instances.items():
-        key = _normalise(inst.text)
-        copies.union(by_text.setdefault(key, sid), sid)
     by_location: dict[str, list[str]] = defaultdict(list)
     for sid, inst in instances.items():
+        copies.union(by_text.setdefault(_normalise(inst.text), sid), sid)
         by_location[inst.location].append(sid)
     for v in verdicts:
         for e in v.evidence:
             for duplicate in e.duplicates:
                 match = _DUPLICATE_LOCATION.search(duplicate)
-                candidates = by_location.get(match.group(1), []) if match else []
-                target = _closest(e.sentence, [instances[s] for s in candidates])
+                target = _closest(e.sentence, [instances[s] for s in by_location.get(match.group(1), [])] if match else [])
                 if target and e.sentence_id in instances:
                     copies.union(e.sentence_id, target.id)
+
     groups: dict[str, list[_Instance]] = defaultdict(list)
     for sid, inst in instances.items():
         groups[copies.find(sid)].append(inst)
-    statements: dict[str, Statement] = {}  # group root -> statement
+    statements: dict[str, Statement] = {}
     for root, members in groups.items():
         members.sort(key=lambda i: (parse_date(i.date) or Date.max, i.location))
         first, seen = members[0], {members[0].article}
@@ -266,10 +308,18 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
                 statement.copies.append({"outlet": outlet_label(m.source, m.location), "date": m.date, "location": m.location})
         statements[root] = statement
     _resolve_pronouns(instances, statements, copies)
+    return statements, copies
 
-    outlets = sorted({s.outlet for s in statements.values() if s.checked} | {o for s in statements.values() if s.checked for o in s.outlets})
 
-    # 3. edges between statements: strongest reading per pair, a conflict outranks agreement
+def _edges(
+    verdicts: list[Verdict], statements: dict[str, Statement], copies: _UnionFind, settings: Settings
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], ConflictPair]]:
+    """Agreements (pair -> strength) and conflicts between statements; a conflict outranks agreement.
+
+    Agreement: a credible "supports" in either direction, or a restatement at least
+    `same_claim_similarity` close that the stance model does not call a conflict.
+    """
+    options, credible = settings.crossref, settings.aggregate.credible
     supports: dict[tuple[str, str], float] = {}
     conflicts: dict[tuple[str, str], ConflictPair] = {}
     for v in verdicts:
@@ -286,26 +336,29 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
             if e.stance == "refutes" and p_refute * rel >= credible:
                 score = p_refute * e.similarity
                 if pair not in conflicts or conflicts[pair].score < score:
-                    conflicts[pair] = _conflict(statements[a], statements[b], e.conflict_type or "other", score, e.similarity, options.changed_over_time_days)
+                    conflicts[pair] = _conflict(
+                        statements[a], statements[b], e.conflict_type or "other", score, e.similarity, options.changed_over_time_days
+                    )
             elif (e.stance == "supports" and p_support * rel >= credible) or (
                 e.stance != "refutes" and e.similarity >= options.same_claim_similarity
             ):
                 supports[pair] = max(supports.get(pair, 0.0), max(p_support, 0.5) * e.similarity)
     for pair in conflicts:
         supports.pop(pair, None)
+    return supports, conflicts
 
-    # 4. clusters: strongest agreements first; never merge two groups that conflict
+
+def _components(statements: dict[str, Statement], supports: dict, conflicts: dict) -> list[list[str]]:
+    """Union-find over agreements, strongest first; two groups that conflict are never merged."""
     clusters = _UnionFind()
     members: dict[str, set[str]] = {root: {root} for root in statements}
     conflicting_with: dict[str, set[str]] = defaultdict(set)
     for a, b in conflicts:
         conflicting_with[a].add(b)
         conflicting_with[b].add(a)
-    for (a, b), _ in sorted(supports.items(), key=lambda item: -item[1]):
+    for a, b in sorted(supports, key=lambda pair: -supports[pair]):
         ra, rb = clusters.find(a), clusters.find(b)
-        if ra == rb:
-            continue
-        if any(conflicting_with[x] & members[rb] for x in members[ra]):
+        if ra == rb or any(conflicting_with[x] & members[rb] for x in members[ra]):
             continue
         clusters.union(ra, rb)
         merged = members.pop(ra) | members.pop(rb)
@@ -313,38 +366,7 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
     components: dict[str, list[str]] = defaultdict(list)
     for root in statements:
         components[clusters.find(root)].append(root)
-
-    ranked_conflicts = sorted(conflicts.values(), key=lambda c: -c.score)
-    result_clusters = []
-    for roots in components.values():
-        cluster = _cluster(roots, statements, conflicts, outlets)
-        if len(cluster.corroborating) >= 2:  # a lone statement's conflicts are listed under conflicts
-            cluster.time_note = _cluster_time_note(cluster.statements, options.changed_over_time_days)
-            result_clusters.append(cluster)
-    result_clusters.sort(key=lambda c: (-bool(c.conflicts), -max((x.score for x in c.conflicts), default=0), -len(c.corroborating), c.headline.location))
-    for n, cluster in enumerate(result_clusters, start=1):
-        cluster.id = n
-
-    # 5. the outlet x outlet agreement matrix: each pair of statements counted once
-    matrix = {o: {p: {"corroborated": 0, "conflicting": 0} for p in outlets if p != o} for o in outlets}
-    for a, b in supports:
-        _count(matrix, statements[a].outlet, statements[b].outlet, "corroborated")
-    for conflict in conflicts.values():
-        if conflict.is_contradiction:
-            _count(matrix, conflict.claim.outlet, conflict.evidence.outlet, "conflicting")
-
-    # 6. single-source claims: no other outlet corroborates them (a syndicated copy is no second source)
-    corroborated = {x for a, b in supports for x, y in ((a, b), (b, a)) if statements[x].outlet != statements[y].outlet}
-    single = [statements[r] for r in statements if statements[r].checked and r not in corroborated]
-    single.sort(key=lambda s: (-_specificity(s.text), s.location))
-
-    return CrossReference(
-        outlets=outlets, clusters=result_clusters, conflicts=ranked_conflicts, matrix=matrix, single_source=single,
-        statements=len(statements), syndicated_copies=sum(len(s.copies) for s in statements.values()),
-        unnamed_outlets=[o for o in outlets if o.startswith("[")],
-        undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and parse_date(s.date) is None}),
-        as_of=as_of,
-    )
+    return list(components.values())
 
 
 def _resolve_pronouns(instances: dict[str, _Instance], statements: dict[str, Statement], copies: _UnionFind) -> None:
@@ -415,5 +437,13 @@ def _count(matrix: dict, a: str, b: str, kind: str) -> None:
 
 
 def _specificity(text: str) -> int:
-    """Claims with figures first: they are the ones worth a second source."""
-    return len(_QUANTITY.findall(text))
+    """Claims with figures first (a count or an amount more than a year or a day): they most need a second source."""
+    score = 0
+    for token in _QUANTITY.findall(text):
+        token = token.rstrip(",.")
+        digits = re.sub(r"\D", "", token)
+        if re.fullmatch(r"(?:19|20)\d\d", token) or len(digits) <= 2 and not re.search(r"[%$a-z.]", token):
+            score += 1
+        else:
+            score += 3
+    return score

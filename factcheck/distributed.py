@@ -20,7 +20,7 @@ import pandas as pd
 
 from .config import Settings
 from .errors import ConfigError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index
+from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
 from .models import Article, Sentence
 
 log = logging.getLogger(__name__)
@@ -150,8 +150,19 @@ def build_index_ray(
     address: str | None = None,
     workers: int | None = None,
     on_skip: Callable[[str, str], None] | None = None,
+    wait: bool = False,
 ):
-    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray."""
+    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray.
+
+    Holds the same writer lock as `build_index`, so the two never write one index at once.
+    """
+    with writer_lock(index_dir, wait=wait):
+        return _build_index_ray_locked(
+            paths, index_dir=index_dir, settings=settings, fresh=fresh, address=address, workers=workers, on_skip=on_skip,
+        )
+
+
+def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, workers, on_skip):
     ray = _require_ray()
     from .embed import load_embedder
     from .ingest import expand_paths

@@ -281,15 +281,13 @@ def remove_abandoned(index_dir: Path) -> list[Path]:
 
     Only safe while holding the writer lock, which guarantees no build is writing them now.
     """
+    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
     try:
         live = current_version(index_dir)
     except IndexDamagedError:
-        live = Path("?")  # unknown: leave every version alone for the user to inspect
-    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
-    if live is None:
-        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir()]
-    elif live.name != "?":
-        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and p.name > live.name]
+        pass  # which version was live is unknown: leave them all for the user to inspect
+    else:  # versions newer than the live one were renamed into place but never switched to
+        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and (live is None or p.name > live.name)]
     for path in abandoned:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

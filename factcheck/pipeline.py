@@ -20,7 +20,7 @@ from .aggregate import aggregate_verdict
 from .config import Settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
+from .index import SENTENCE_COLUMNS, SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
 from .retrieve import published_by, retrieve_evidence, source_location
@@ -91,31 +91,20 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip)
     old_vectors = old.vectors if old else np.zeros((0, embedder.dimension), dtype=np.float32)
 
     known_ids = set(old_articles["article_id"])
-    new_articles: dict[str, Article] = {}
+    new_ids: set[str] = set()
     replaced_paths: set[str] = set()
-    with progress.stage("Reading articles") as advance:
+    article_rows: list[dict] = []
+    # one list per column, filled as each article is read: its text is not kept once segmented
+    columns: dict[str, list] = {name: [] for name in SENTENCE_COLUMNS if name != "vector_row"}
+    with progress.stage("Reading and segmenting articles") as advance:
         for article in iter_articles(paths, on_skip=skip):
             advance(1)
             stats.articles_total += 1
-            if article.id in known_ids or article.id in new_articles:
+            if article.id in known_ids or article.id in new_ids:
                 continue
-            new_articles[article.id] = article
+            new_ids.add(article.id)
             replaced_paths.add(article.path)
-    if stats.articles_total == 0:
-        raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-
-    # an edited file replaces its previous version
-    stale = old_articles["path"].isin(replaced_paths) & ~old_articles["article_id"].isin(new_articles)
-    stale_ids = set(old_articles.loc[stale, "article_id"])
-    stats.articles_replaced = len(stale_ids)
-    kept_articles = old_articles[~old_articles["article_id"].isin(stale_ids)]
-    kept_sentences = old_sentences[~old_sentences["article_id"].isin(stale_ids)]
-
-    article_rows, sentence_rows = [], []
-    with progress.stage("Segmenting", total=len(new_articles)) as advance:
-        for article in new_articles.values():
             sentences = segment_article(article)
-            advance(1)
             if not sentences:
                 skip(article.path, "no sentences")
                 continue
@@ -123,28 +112,46 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip)
                 "article_id": article.id, "path": article.path, "title": article.title, "source": article.source,
                 "date": article.date, "url": article.url, "n_sentences": len(sentences),
             })
-            sentence_rows.extend({
-                "sentence_id": s.id, "article_id": s.article_id, "ordinal": s.ordinal, "text": s.text,
-                "start": s.start, "end": s.end, "line": s.line, "hash": s.hash, "checkworthy": s.checkworthy,
-            } for s in sentences)
+            for s in sentences:  # same order as SENTENCE_COLUMNS
+                row = (s.id, s.article_id, s.ordinal, s.text, s.start, s.end, s.line, s.hash, s.checkworthy)
+                for column, value in zip(columns.values(), row):
+                    column.append(value)
+    if stats.articles_total == 0:
+        raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
+
+    # an edited file replaces its previous version
+    stale = old_articles["path"].isin(replaced_paths) & ~old_articles["article_id"].isin(new_ids)
+    stale_ids = set(old_articles.loc[stale, "article_id"])
+    stats.articles_replaced = len(stale_ids)
+    kept_articles = old_articles[~old_articles["article_id"].isin(stale_ids)]
+    kept_sentences = old_sentences[~old_sentences["article_id"].isin(stale_ids)]
     stats.articles_new = len(article_rows)
-    stats.sentences_new = len(sentence_rows)
+    stats.sentences_new = len(columns["hash"])
 
     # vectors: reuse any vector the old index has for a text (even from a replaced article),
     # embed only texts never seen before (content hash), and drop vectors no sentence uses
     old_rows = dict(zip(old_sentences["hash"], old_sentences["vector_row"])) if len(old_sentences) else {}
-    live_hashes = list(dict.fromkeys([*kept_sentences["hash"], *(row["hash"] for row in sentence_rows)]))
-    text_of = {row["hash"]: row["text"] for row in sentence_rows}
+    live_hashes = list(dict.fromkeys([*kept_sentences["hash"], *columns["hash"]]))
+    text_of = dict(zip(columns["hash"], columns["text"]))
     to_embed = [h for h in live_hashes if h not in old_rows]
     new_vectors = _embed_all(embedder, [text_of[h] for h in to_embed], progress, settings.embedder.batch_size)
+    del text_of
     reused = [h for h in live_hashes if h in old_rows]
-    reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
-    vectors = np.vstack([old_vectors[reused_rows], new_vectors])
+    if reused:
+        reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
+        vectors = np.vstack([old_vectors[reused_rows], new_vectors])
+    else:
+        vectors = new_vectors  # nothing reused: no second copy of every vector
     hash_to_row = {h: i for i, h in enumerate([*reused, *to_embed])}
     stats.embedded = len(to_embed)
+    del live_hashes, to_embed, reused, new_vectors, old_rows  # free them before the tables are built
 
-    new_sentences = pd.DataFrame(sentence_rows, columns=[c for c in kept_sentences.columns if c != "vector_row"])
-    sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
+    new_sentences = pd.DataFrame(columns, columns=[c for c in kept_sentences.columns if c != "vector_row"])
+    del columns
+    if len(kept_sentences):
+        sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
+    else:
+        sentences = new_sentences  # a fresh build: no copy of every sentence
     sentences["vector_row"] = sentences["hash"].map(hash_to_row).astype("int64")
     articles = pd.concat([kept_articles, pd.DataFrame(article_rows, columns=kept_articles.columns)], ignore_index=True)
     if not len(sentences):

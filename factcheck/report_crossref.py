@@ -48,6 +48,18 @@ def copies_text(s: Statement) -> str:
     return "also carried verbatim by " + "; ".join(f"{c['outlet']} ({c['location']})" for c in s.copies) + " (counted once)"
 
 
+MATRIX_LEGEND = (
+    "Each cell: statements corroborated / in conflict between the two outlets, each pair of statements counted "
+    "once; syndicated copies count for the original. \"+N undated\": conflicts where a publication date is "
+    "unknown, so they may be changes over time. Changes over time and reported denials are not counted."
+)
+
+
+def matrix_cell(cell: dict) -> str:
+    text = f"{cell['corroborated']} / {cell['conflicting']}"
+    return text + (f" (+{cell['conflicting_date_unknown']} undated)" if cell.get("conflicting_date_unknown") else "")
+
+
 def time_text(c: ConflictPair) -> str:
     return _TIME_WORDS.get(c.time, c.time) + (f" ({c.time_note})" if c.time_note else "")
 
@@ -190,9 +202,7 @@ def _md_more(total: int, shown: int) -> list[str]:
 def _md_matrix(xref: CrossReference) -> list[str]:
     if len(xref.outlets) < 2:
         return ["Only one outlet: nothing to compare.", ""]
-    lines = ["Each cell: statements corroborated / in conflict between the two outlets (each pair of statements "
-             "counted once; syndicated copies count for the original; changes over time and reported denials are "
-             "not conflicts).", ""]
+    lines = [escape(MATRIX_LEGEND), ""]
     numbers = {o: n for n, o in enumerate(xref.outlets, start=1)}
     lines.append("| outlet | " + " | ".join(str(n) for n in numbers.values()) + " |")
     lines.append("|---|" + "---:|" * len(numbers))
@@ -203,7 +213,7 @@ def _md_matrix(xref: CrossReference) -> list[str]:
                 cells.append("—")
             else:
                 cell = xref.matrix[o][p]
-                cells.append(f"{cell['corroborated']} / {cell['conflicting']}" if any(cell.values()) else "·")
+                cells.append(matrix_cell(cell) if any(cell.values()) else "·")
         lines.append(f"| {numbers[o]}. {escape(o)} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
@@ -235,6 +245,12 @@ def render_crossref_html(
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1>", f'<p class="meta">{e(_meta_line(meta))}</p>',
     ]
+    if xref.statements == 0:  # claims typed in, not taken from articles: nothing to cross-reference
+        out.append('<p class="muted">These claims come from no indexed article, so there are no outlets to cross-reference; '
+                   "each claim's evidence follows.</p>")
+        out += _html_claims(verdicts)
+        out.append("</body></html>")
+        return "\n".join(out)
     out.append('<section id="conflicts"><h2>Conflicts</h2>')
     if not xref.conflicts:
         out.append("<p>No two outlets conflict on a statement.</p>")
@@ -248,7 +264,7 @@ def render_crossref_html(
                 f'<tr><td class="num">{n}</td><td class="side">{_html_statement(c.claim)}</td>'
                 f'<td class="side">{_html_statement(c.evidence)}</td><td>{e(c.conflict_type)}</td>'
                 f'<td><span class="tag {css}">{e(c.time)}</span>'
-                + (f'<details><summary>why</summary>{e(c.time_note)}</details>' if c.time_note else "")
+                + (f'<br><span class="muted">{e(c.time_note)}</span>' if c.time_note else "")
                 + f'{denial}<br><span class="muted">score {c.score:.2f} · similarity {c.similarity:.2f}</span></td></tr>'
             )
         out.append("</tbody></table>")
@@ -279,14 +295,13 @@ def render_crossref_html(
     out.append("</section>")
 
     out.append('<section id="matrix"><h2>Source agreement matrix</h2>')
-    out.append("<p class=\"muted\">Each cell: statements corroborated / in conflict between the two outlets (syndicated copies "
-               "count for the original; changes over time and reported denials are not conflicts).</p>")
+    out.append(f'<p class="muted">{e(MATRIX_LEGEND)}</p>')
     out.append("<table><thead><tr><th>outlet</th>" + "".join(f"<th>{e(o)}</th>" for o in xref.outlets) + "</tr></thead><tbody>")
     for o in xref.outlets:
         cells = []
         for p in xref.outlets:
             cell = xref.matrix.get(o, {}).get(p)
-            cells.append('<td class="num">—</td>' if cell is None else f'<td class="num">{cell["corroborated"]} / {cell["conflicting"]}</td>')
+            cells.append('<td class="num">—</td>' if cell is None else f'<td class="num">{e(matrix_cell(cell))}</td>')
         out.append(f"<tr><th>{e(o)}</th>{''.join(cells)}</tr>")
     out.append("</tbody></table></section>")
 
@@ -301,8 +316,16 @@ def render_crossref_html(
         out.append("</ul></details>")
     out.append("</section>")
 
-    checked = [v for v in verdicts if v.verdict != "unverified"]
-    out.append(f'<section id="claims"><h2>Every claim with evidence ({len(checked)})</h2>')
+    out += _html_claims(verdicts, only_with_evidence=True)
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _html_claims(verdicts: list[Verdict], *, only_with_evidence: bool = False) -> list[str]:
+    e = html.escape
+    out = []
+    checked = [v for v in verdicts if v.verdict != "unverified" or not only_with_evidence]
+    out.append(f'<section id="claims"><h2>Claims with their evidence ({len(checked)})</h2>')
     for v in checked:
         out.append(f"<details><summary><b>{e(v.verdict.upper())}</b> ({v.confidence:.0%}): {e(v.claim.text)}"
                    f' <span class="muted">— {e(v.claim.source or "unknown outlet")}, {e(v.claim.date or "date unknown")}</span></summary>')
@@ -315,8 +338,8 @@ def render_crossref_html(
                 + f" · similarity {ev.similarity:.2f}</span></blockquote>"
             )
         out.append("</details>")
-    out.append("</section></body></html>")
-    return "\n".join(out)
+    out.append("</section>")
+    return out
 
 
 def _html_statement(s: Statement) -> str:

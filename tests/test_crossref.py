@@ -28,6 +28,19 @@ def _run_all(settings, corpus, *, as_of=None):
     return verdicts, cross_reference(verdicts, settings=settings, as_of=as_of)
 
 
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """The fixture articles cross-referenced once for the module (hash embedder, as `hash_settings`)."""
+    from factcheck.config import Settings
+
+    tmp = tmp_path_factory.mktemp("xref")
+    settings = Settings().with_overrides(
+        embedder={"backend": "hash", "model": ""}, index={"dir": str(tmp / "index")},
+        retrieve={"min_similarity": 0.2}, aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
+    )
+    return _run_all(settings, XREF)
+
+
 # --------------------------------------------------------------------------- attribution
 
 ATTRIBUTIONS = [
@@ -87,8 +100,8 @@ def test_time_relation(date_a, date_b, kind, later_text, label):
 # --------------------------------------------------------------------------- fixtures
 
 
-def test_clusters_count_syndicated_copies_once(hash_settings):
-    _, xref = _run_all(hash_settings, XREF)
+def test_clusters_count_syndicated_copies_once(fixture_run):
+    _, xref = fixture_run
     assert xref.outlets == ["Coastal Courier", "Harbor Ledger", "North Star Daily", BLOG]
     evacuation = next(c for c in xref.clusters if "evacuated 240 residents" in c.headline.text)
     assert evacuation.corroborating == ["North Star Daily", BLOG]
@@ -100,8 +113,8 @@ def test_clusters_count_syndicated_copies_once(hash_settings):
     assert xref.unnamed_outlets == [BLOG]
 
 
-def test_conflicts_are_labelled_by_time_and_attribution(hash_settings):
-    _, xref = _run_all(hash_settings, XREF)
+def test_conflicts_are_labelled_by_time_and_attribution(fixture_run):
+    _, xref = fixture_run
     by_text = {(c.claim.text[:20], c.evidence.text[:20]): c for c in xref.conflicts}
     assert len(by_text) == 3
     council = next(c for c in xref.conflicts if "council" in c.claim.text)
@@ -116,13 +129,13 @@ def test_conflicts_are_labelled_by_time_and_attribution(hash_settings):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_agreement_matrix_is_symmetric_and_counts_once(hash_settings):
-    _, xref = _run_all(hash_settings, XREF)
+def test_agreement_matrix_is_symmetric_and_counts_once(fixture_run):
+    _, xref = fixture_run
     m = xref.matrix
     for a in m:
         for b in m[a]:
             assert m[a][b] == m[b][a]
-    assert m["North Star Daily"][BLOG] == {"corroborated": 1, "conflicting": 0}
+    assert m["North Star Daily"][BLOG] == {"corroborated": 1, "conflicting": 0, "conflicting_date_unknown": 0}
     assert m["Coastal Courier"][BLOG]["corroborated"] == 1
     # the copy is counted under the original, never as Harbor Ledger agreeing with anyone
     assert all(cell["corroborated"] == 0 for cell in m["Harbor Ledger"].values())
@@ -130,8 +143,8 @@ def test_agreement_matrix_is_symmetric_and_counts_once(hash_settings):
     assert all(cell["conflicting"] == 0 for row in m.values() for cell in row.values())
 
 
-def test_single_source_claims(hash_settings):
-    _, xref = _run_all(hash_settings, XREF)
+def test_single_source_claims(fixture_run):
+    _, xref = fixture_run
     single = {s.text for s in xref.single_source}
     assert "A temporary ferry will carry supplies across Lake Orrin until the road reopens." in single
     assert not any("evacuated 240" in s or "3,100 vehicles" in s for s in single)
@@ -232,6 +245,19 @@ def test_cli_all_writes_markdown_json_and_html(tmp_path):
     assert "http" not in page.read_text().replace("https://", "").split("<body>")[0]  # nothing loaded from a network
 
 
+def test_html_for_typed_in_claims_shows_their_evidence(tmp_path):
+    index = str(tmp_path / "index")
+    assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
+    page = tmp_path / "claims.html"
+    run = _cli("verify", "Seven people have died in the Brennock landslide.", "--index", index, "--embedder", "hash",
+               "--report", str(tmp_path / "r.md"), "--html", str(page), "-q")
+    assert run.returncode == 0, run.stderr
+    parser = _Page()
+    parser.feed(page.read_text())
+    assert parser.sections == ["claims"] and "details" in parser.tags
+    assert "Brennock landslide" in "".join(parser.text)
+
+
 def test_cli_as_of(tmp_path):
     index = str(tmp_path / "index")
     assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
@@ -247,8 +273,8 @@ def test_cli_as_of(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_html_page_loads_in_headless_chromium(tmp_path, hash_settings):
-    verdicts, xref = _run_all(hash_settings, XREF)
+def test_html_page_loads_in_headless_chromium(tmp_path, fixture_run):
+    verdicts, xref = fixture_run
     page = tmp_path / "report.html"
     page.write_text(render_crossref_html(xref, verdicts), encoding="utf-8")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
