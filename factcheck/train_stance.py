@@ -253,7 +253,7 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
     except ImportError as error:
         raise ModelError("Training needs torch and transformers: pip install "
                          "sentence-transformers.") from error
-    from .evaluate import SentenceTransformerEmbedder
+    from .evaluate import default_embedder
     from .stance_nli import SequenceClassifier
 
     started = time.perf_counter()
@@ -349,7 +349,7 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
         forward = classifier.logits([(p.claim, p.evidence) for p in pairs])
         reverse = classifier.logits([(p.evidence, p.claim) for p in pairs])
         dev_logits[name] = (forward, reverse)
-    embedder = SentenceTransformerEmbedder(base, device=device)
+    embedder = default_embedder(base, device=device)
     related = fit_related_threshold(data_dir, embedder, seed=seed)
     calibration, info = calibrate(dev_logits, dev, max_length=max_length,
                                   related_threshold=related)
