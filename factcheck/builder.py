@@ -181,6 +181,7 @@ class IndexBuilder:
             rows = self._vector_rows(text_keys(hashes), texts=texts)
             self._new_sentences.write_table(_table([*columns, rows], SENTENCE_COLUMNS, SENTENCE_SCHEMA, by_column=True))
             self.stats.sentences_new += len(rows)
+        pa.default_memory_pool().release_unused()  # pyarrow's allocator keeps freed memory otherwise
 
     def _vector_rows(self, keys: np.ndarray, *, texts=None, old_rows: np.ndarray | None = None) -> np.ndarray:
         """The new version's vector row of each text key, giving rows to texts that have none yet.
@@ -201,7 +202,7 @@ class IndexBuilder:
             block = np.empty((len(need), self.dimension), dtype=np.float32)
             reuse = source >= 0
             if reuse.any():
-                block[reuse] = self.old.vectors[source[reuse]]  # reads just these rows of the mapped file
+                block[reuse] = self.old.vector_rows(source[reuse])  # reads just these rows of the mapped file
             if not reuse.all():
                 to_embed = np.flatnonzero(~reuse)
                 block[to_embed] = self.embed([texts[first[need[i]]] for i in to_embed])
@@ -275,6 +276,8 @@ class IndexBuilder:
                     writer.write_table(table)
                     sentences += table.num_rows
                     checkworthy += pc.sum(table.column("checkworthy")).as_py() or 0
+                    del table, batch
+                    pa.default_memory_pool().release_unused()
             for table in _row_groups(staging / _NEW_SENTENCES):
                 writer.write_table(table)
                 sentences += table.num_rows

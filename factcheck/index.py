@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import logging
+import mmap
 import os
 import re
 import shutil
@@ -223,6 +224,16 @@ class StoredVersion:
     path: Path
     manifest: dict
     vectors: np.ndarray  # memory-mapped read-only: rows are read from disk as they are used
+
+    def vector_rows(self, rows: np.ndarray) -> np.ndarray:
+        """A copy of these rows of the vectors. The mapped pages read are then let go: they are
+        page cache the kernel keeps anyway, and would otherwise count in this process's RSS until
+        the whole file had been read."""
+        block = np.array(self.vectors[rows], dtype=np.float32)
+        mapping = getattr(self.vectors, "_mmap", None)
+        if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+            mapping.madvise(mmap.MADV_DONTNEED)
+        return block
 
     def batches(self, name: str, columns: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
         """Record batches of `name` (articles.parquet, sentences.parquet), one row group at a time."""
