@@ -54,24 +54,65 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _
 
     A path that matches nothing is an error; unsupported files inside directories are ignored.
     """
-    found: dict[Path, None] = {}
+    return list(iter_paths(paths, on_skip=on_skip))
+
+
+def iter_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _log_skip) -> Iterator[Path]:
+    """`expand_paths` as a stream: the same files in the same order, one directory listed at a time.
+
+    Every path is checked before the first file is yielded. Files reached twice (overlapping
+    arguments or globs) come once; a single directory or file needs no memory of what was yielded.
+    """
+    candidates: list[Path] = []
     for raw in paths:
         text = str(raw)
-        candidates = [Path(p) for p in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
-        if not candidates or not any(c.exists() or c.is_symlink() for c in candidates):
+        found = [Path(p) for p in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
+        if not found or not any(c.exists() or c.is_symlink() for c in found):
             raise InputError(f"No such file or directory: {text}")
-        for candidate in candidates:
-            if candidate.is_dir():
-                for child in sorted(candidate.rglob("*")):
-                    if child.is_symlink() and not child.exists() and not _hidden(child, candidate):
-                        on_skip(str(child), "broken symbolic link")
-                    elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(child, candidate):
-                        found[child] = None
-            elif candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                found[candidate] = None
-            else:
-                on_skip(str(candidate), f"unsupported file type '{candidate.suffix or '(none)'}'")
-    return list(found)
+        candidates.extend(found)
+    seen: set[str] | None = set() if len(candidates) > 1 else None
+    for candidate in candidates:
+        if candidate.is_dir():
+            files = _files_in(candidate, on_skip)
+        elif candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+            files = iter([candidate])
+        else:
+            on_skip(str(candidate), f"unsupported file type '{candidate.suffix or '(none)'}'")
+            continue
+        for path in files:
+            if seen is not None:
+                if str(path) in seen:
+                    continue
+                seen.add(str(path))
+            yield path
+
+
+def _files_in(root: Path, on_skip: SkipHandler) -> Iterator[Path]:
+    for child in _walk(root):
+        if _hidden(child, root):
+            continue
+        if child.is_symlink() and not child.exists():
+            on_skip(str(child), "broken symbolic link")
+        elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield child
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """What `sorted(directory.rglob("*"))` lists, in that order, holding one directory's entries at a time.
+
+    Depth first with each directory's entries sorted by name is the order of sorted paths; like
+    rglob, it does not descend into symbolic links to directories and skips unreadable ones.
+    """
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in scan)
+    except OSError:
+        return
+    for name, is_dir in entries:
+        child = directory / name
+        yield child
+        if is_dir:
+            yield from _walk(child)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -677,7 +718,7 @@ def iter_file_articles(path: Path, *, on_skip: SkipHandler = _log_skip) -> Itera
 
 def iter_articles(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _log_skip) -> Iterator[Article]:
     """Stream the articles under `paths`; files that can't be read are reported and skipped."""
-    for path in expand_paths(paths, on_skip=on_skip):
+    for path in iter_paths(paths, on_skip=on_skip):
         found = 0
         try:
             for article in iter_file_articles(path, on_skip=on_skip):
