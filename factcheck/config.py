@@ -27,6 +27,7 @@ class IndexSettings:
     dir: str = "indexes/default"
     exact_search_max: int = 200_000  # above this many vectors an approximate FAISS index is used
     keep_versions: int = 2  # the live version and the one before it
+    build_batch: int = 20_000  # sentences a build reads, embeds and writes at a time (its memory)
 
 
 @dataclass(frozen=True)

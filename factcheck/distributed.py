@@ -3,7 +3,7 @@
 `build_index_ray(paths, *, index_dir, settings, address=None)` builds the same index as
 `pipeline.build_index` (same article and sentence ids, metadata and vector rows; vectors equal
 within float tolerance): the distributed steps only replace the two loops that cost time, and
-the index is assembled and written by the driver exactly as the local path does.
+the index is assembled and written by the driver exactly as the local path does (builder.py).
 With no address a local Ray instance is started (what the tests use); with one, the workers
 need factcheck and the embedding model installed (e.g. `pip install .[ray]` in the image).
 """
@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .config import Settings
 from .errors import ConfigError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
+from .builder import IndexBuilder
+from .index import index_exists, open_version, writer_lock
 from .models import Article, Sentence
 
 log = logging.getLogger(__name__)
@@ -154,11 +155,12 @@ def build_index_ray(
 ):
     """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray.
 
-    Holds the same writer lock as the local path, so the two never write one index at once.
+    Holds the same writer lock as `build_index`, so the two never write one index at once.
     """
     with writer_lock(index_dir, wait=wait):
-        return _build_index_ray_locked(paths, index_dir=index_dir, settings=settings, fresh=fresh,
-                                       address=address, workers=workers, on_skip=on_skip)
+        return _build_index_ray_locked(
+            paths, index_dir=index_dir, settings=settings, fresh=fresh, address=address, workers=workers, on_skip=on_skip,
+        )
 
 
 def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, workers, on_skip):
@@ -176,84 +178,43 @@ def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, worke
 
     e = settings.embedder
     embedder = load_embedder(e.backend, e.model, **_embedder_options(settings))
-    old: SentenceIndex | None = None
-    if index_exists(index_dir) and not fresh:
-        old = load_index(index_dir, embedder=embedder.name)
-    old_articles, old_sentences = (old.articles, old.sentences) if old else empty_tables()
-    old_vectors = old.vectors if old else np.zeros((0, embedder.dimension), dtype=np.float32)
-
-    files = [str(f) for f in expand_paths(paths, on_skip=skip)]
-    segment = ray.remote(_segment_files)
-    refs = [segment.remote(files[i:i + FILES_PER_TASK]) for i in range(0, len(files), FILES_PER_TASK)]
-    known_ids = set(old_articles["article_id"])
-    new_articles: dict[str, tuple[Article, list[Sentence]]] = {}
-    replaced_paths: set[str] = set()
-    for ref in refs:  # in file order, so ids and rows come out as on the local path
-        segmented, skipped = ray.get(ref)
-        for path, reason in skipped:
-            skip(path, reason)
-        for article, sentences in segmented:
-            stats.articles_total += 1
-            if article.id in known_ids or article.id in new_articles:
-                continue
-            new_articles[article.id] = (article, sentences)
-            replaced_paths.add(article.path)
-    if stats.articles_total == 0:
-        raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-
-    # From here on: the same assembly as pipeline.build_index.
-    stale = old_articles["path"].isin(replaced_paths) & ~old_articles["article_id"].isin(new_articles)
-    stale_ids = set(old_articles.loc[stale, "article_id"])
-    stats.articles_replaced = len(stale_ids)
-    kept_articles = old_articles[~old_articles["article_id"].isin(stale_ids)]
-    kept_sentences = old_sentences[~old_sentences["article_id"].isin(stale_ids)]
-    article_rows, sentence_rows = [], []
-    for article, sentences in new_articles.values():
-        if not sentences:
-            skip(article.path, "no sentences")
-            continue
-        article_rows.append({
-            "article_id": article.id, "path": article.path, "title": article.title, "source": article.source,
-            "date": article.date, "url": article.url, "n_sentences": len(sentences),
-        })
-        sentence_rows.extend({
-            "sentence_id": s.id, "article_id": s.article_id, "ordinal": s.ordinal, "text": s.text,
-            "start": s.start, "end": s.end, "line": s.line, "hash": s.hash, "checkworthy": s.checkworthy,
-        } for s in sentences)
-    stats.articles_new = len(article_rows)
-    stats.sentences_new = len(sentence_rows)
-
-    kept_rows = kept_sentences.drop_duplicates("hash")[["hash", "vector_row"]] if len(kept_sentences) else None
-    hash_to_row: dict[str, int] = {}
-    vectors_kept = np.zeros((0, embedder.dimension), dtype=np.float32)
-    if kept_rows is not None and len(kept_rows):
-        vectors_kept = old_vectors[kept_rows["vector_row"].to_numpy(dtype=np.int64)]
-        hash_to_row = dict(zip(kept_rows["hash"], range(len(kept_rows))))
-    to_embed: dict[str, str] = {}
-    for row in sentence_rows:
-        if row["hash"] not in hash_to_row and row["hash"] not in to_embed:
-            to_embed[row["hash"]] = row["text"]
+    old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
     cpus = int(ray.available_resources().get("CPU", 1))
     workers = workers or max(1, cpus // 2)  # two threads per model: better than 1 x N on CPU
-    new_vectors = embed_texts_ray(list(to_embed.values()), settings=settings,
-                                  dimension=embedder.dimension, workers=workers,
-                                  threads_per_worker=max(1, cpus // workers))
-    for offset, h in enumerate(to_embed):
-        hash_to_row[h] = len(vectors_kept) + offset
-    stats.embedded = len(to_embed)
-    vectors = np.vstack([vectors_kept, new_vectors]) if len(new_vectors) else vectors_kept
 
-    new_sentences = pd.DataFrame(sentence_rows, columns=[c for c in kept_sentences.columns if c != "vector_row"])
-    sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
-    sentences["vector_row"] = sentences["hash"].map(hash_to_row).astype("int64")
-    articles = pd.concat([kept_articles, pd.DataFrame(article_rows, columns=kept_articles.columns)], ignore_index=True)
-    if not len(sentences):
-        raise InputError("The articles contain no sentences to index")
-    stats.sentences_total = len(sentences)
-    if old is not None and not article_rows and not stale_ids:
-        return stats
-    write_index(
-        index_dir, articles=articles, sentences=sentences, vectors=vectors,
-        embedder_name=embedder.name, dimension=embedder.dimension, keep_versions=settings.index.keep_versions,
+    def embed(texts: list[str]) -> np.ndarray:
+        return embed_texts_ray(texts, settings=settings, dimension=embedder.dimension, workers=workers,
+                               threads_per_worker=max(1, cpus // workers))
+
+    # From here on the same streaming assembly as pipeline.build_index (builder.py): the same
+    # ids, rows and vectors, a batch of sentences at a time.
+    builder = IndexBuilder(
+        index_dir, old=old, embed=embed, embedder_name=embedder.name, dimension=embedder.dimension,
+        stats=stats, on_skip=skip, batch_sentences=settings.index.build_batch,
     )
+    try:
+        files = [str(f) for f in expand_paths(paths, on_skip=skip)]
+        groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+        segment = ray.remote(_segment_files)
+        # a window of tasks in flight: results don't pile up in the object store while we embed
+        ahead = max(4, 2 * cpus)
+        refs = deque(segment.remote(group) for group in groups[:ahead])
+        submitted = len(refs)
+        while refs:  # in file order, so ids and rows come out as on the local path
+            segmented, skipped = ray.get(refs.popleft())
+            if submitted < len(groups):
+                refs.append(segment.remote(groups[submitted]))
+                submitted += 1
+            for path, reason in skipped:
+                skip(path, reason)
+            for article, sentences in segmented:
+                stats.articles_total += 1
+                if builder.is_new(article.id):
+                    builder.add(article, sentences)
+        if stats.articles_total == 0:
+            raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
+        builder.finish(keep_versions=settings.index.keep_versions)
+    except BaseException:
+        builder.abort()
+        raise
     return stats

@@ -67,7 +67,9 @@ class SentenceTransformerEmbedder:
         except ImportError:
             pass
         try:
-            self._model = SentenceTransformer(path, device=device, local_files_only=True)
+            # fp16 weights (as carried to a GPU) are slow on a CPU: compute in float32 there
+            options = {} if device.startswith("cuda") else {"model_kwargs": {"dtype": "float32"}}
+            self._model = SentenceTransformer(path, device=device, local_files_only=True, **options)
         except Exception as exc:  # library raises many types for a bad model directory
             raise ModelError(f"Could not load the embedding model at {path}: {exc}") from exc
         self.batch_size = batch_size

@@ -9,6 +9,9 @@ Layout of an index directory::
         sentences.parquet  one row per sentence; `vector_row` points into vectors.npy
         vectors.npy      one L2-normalised float32 row per unique sentence text
 
+    A build writes the tables a row group per batch and vectors.npy a block of rows at a time
+    (`StagedVersion`, `VectorFileWriter`, builder.py); the files are ordinary parquet and .npy.
+
     .lock                held (flock) by the one build allowed to write; the OS releases it if
                          the build dies, so a crash never leaves a stale lock
 
@@ -22,8 +25,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import json
 import logging
+import mmap
 import os
 import re
 import shutil
@@ -36,6 +41,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.lib import format as npformat
 
 from . import __version__
 from .errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
@@ -50,6 +58,16 @@ ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_se
 SENTENCE_COLUMNS = [
     "sentence_id", "article_id", "ordinal", "text", "start", "end", "line", "hash", "checkworthy", "vector_row",
 ]
+# the column types builds write (and cast an older version's rows to)
+ARTICLE_SCHEMA = pa.schema([
+    ("article_id", pa.string()), ("path", pa.string()), ("title", pa.string()), ("source", pa.string()),
+    ("date", pa.string()), ("url", pa.string()), ("n_sentences", pa.int64()),
+])
+SENTENCE_SCHEMA = pa.schema([
+    ("sentence_id", pa.string()), ("article_id", pa.string()), ("ordinal", pa.int64()), ("text", pa.string()),
+    ("start", pa.int64()), ("end", pa.int64()), ("line", pa.int64()), ("hash", pa.string()),
+    ("checkworthy", pa.bool_()), ("vector_row", pa.int64()),
+])
 
 
 @dataclass
@@ -136,7 +154,8 @@ def load_index(index_dir: str | Path, *, embedder: str | None = None, verify: bo
     raise AssertionError("unreachable")
 
 
-def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> SentenceIndex:
+def _check_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> dict:
+    """The version's manifest, once its format, embedder and (with `verify`) checksums are right."""
     rebuild = _rebuild_hint(index_dir)
     if not version.is_dir():
         raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT names {version.name}, which is missing); {rebuild}")
@@ -167,6 +186,13 @@ def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verif
                 raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} is missing); {rebuild}")
             if _sha256(path) != checksums[name]:
                 raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} fails its checksum); {rebuild}")
+    return manifest
+
+
+def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> SentenceIndex:
+    rebuild = _rebuild_hint(index_dir)
+    manifest = _check_version(index_dir, version, embedder=embedder, verify=verify)
+    dimension = int(manifest["embedder"]["dimension"])
     try:
         articles = pd.read_parquet(version / "articles.parquet")
         sentences = pd.read_parquet(version / "sentences.parquet")
@@ -191,7 +217,138 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class StoredVersion:
+    """A verified version read in pieces by a build that reuses it: tables in batches, vectors mapped."""
+
+    path: Path
+    manifest: dict
+    vectors: np.ndarray  # memory-mapped read-only: rows are read from disk as they are used
+
+    def vector_rows(self, rows: np.ndarray) -> np.ndarray:
+        """A copy of these rows of the vectors. The mapped pages read are then let go: they are
+        page cache the kernel keeps anyway, and would otherwise count in this process's RSS until
+        the whole file had been read."""
+        block = np.array(self.vectors[rows], dtype=np.float32)
+        mapping = getattr(self.vectors, "_mmap", None)
+        if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+            mapping.madvise(mmap.MADV_DONTNEED)
+        return block
+
+    def batches(self, name: str, columns: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
+        """Record batches of `name` (articles.parquet, sentences.parquet), one row group at a time."""
+        yield from pq.ParquetFile(self.path / name).iter_batches(batch_size=batch_size, columns=columns)
+
+
+def open_version(index_dir: str | Path, *, embedder: str | None) -> StoredVersion:
+    """The live version, checked as `load_index` checks it, without loading its tables or vectors.
+
+    The caller holds the writer lock, so no build prunes the version while it is read.
+    """
+    index_dir = Path(index_dir)
+    version = current_version(index_dir)
+    if version is None:
+        raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
+    manifest = _check_version(index_dir, version, embedder=embedder, verify=True)
+    rebuild = _rebuild_hint(index_dir)
+    try:
+        vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        columns = set(pq.read_schema(version / "articles.parquet").names) | set(pq.read_schema(version / "sentences.parquet").names)
+    except Exception as exc:  # pyarrow/numpy raise many types for a damaged file
+        raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
+    dimension = int(manifest["embedder"]["dimension"])
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (vectors of shape {vectors.shape}, {vectors.dtype}); {rebuild}")
+    missing = set(ARTICLE_COLUMNS) - columns | set(SENTENCE_COLUMNS) - columns
+    if missing:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
+    return StoredVersion(version, manifest, vectors)
+
+
 # --------------------------------------------------------------------------- writing
+
+
+class StagedVersion:
+    """A new version written file by file in a staging directory beside the live one.
+
+    `commit` checksums the files, writes the manifest, renames the directory into place and
+    switches CURRENT to it; `abort` removes it. A killed build leaves only the staging directory,
+    which the next writer removes (`remove_abandoned`). The caller holds `writer_lock(index_dir)`.
+    """
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.stamp = datetime.now(timezone.utc)
+        # microseconds: version names sort in build order even for builds within one second
+        self.name = f"v-{self.stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+        self.staging = self.index_dir / f".tmp-{self.name}"
+        self.staging.mkdir()
+
+    def commit(self, *, embedder_name: str, dimension: int, counts: dict, extra: dict | None = None, keep_versions: int = 2) -> Path:
+        index_dir = self.index_dir
+        try:
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "factcheck_version": __version__,
+                "built_at": self.stamp.isoformat(timespec="seconds"),
+                "embedder": {"name": embedder_name, "dimension": int(dimension)},
+                "counts": {key: int(value) for key, value in counts.items()},
+                "checksums": {f: _sha256(self.staging / f) for f in FILES},
+                **(extra or {}),
+            }
+            (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            _fsync_dir_files(self.staging)
+            final = index_dir / self.name
+            os.replace(self.staging, final)
+            pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
+            pointer_tmp.write_text(self.name + "\n", encoding="utf-8")
+            _fsync(pointer_tmp)
+            os.replace(pointer_tmp, index_dir / "CURRENT")
+            _fsync_directory(index_dir)
+        except BaseException:
+            self.abort()
+            raise
+        _prune(index_dir, keep=max(1, keep_versions), live=self.name)
+        return final
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class VectorFileWriter:
+    """vectors.npy written a block of rows at a time; the header gets the final row count on close.
+
+    numpy pads an .npy header so that the first dimension can grow to 21 digits without changing
+    its length, so the header written for 0 rows is overwritten in place by the final one.
+    """
+
+    def __init__(self, path: Path, dimension: int) -> None:
+        self.dimension, self.rows = int(dimension), 0
+        self.handle = open(path, "wb")
+        self.header_size = self.handle.write(self._header())
+
+    def _header(self) -> bytes:
+        buffer = io.BytesIO()
+        npformat.write_array_header_1_0(
+            buffer, {"descr": npformat.dtype_to_descr(np.dtype("<f4")), "fortran_order": False, "shape": (self.rows, self.dimension)}
+        )
+        return buffer.getvalue()
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype="<f4")
+        if block.ndim != 2 or block.shape[1] != self.dimension:
+            raise ValueError(f"expected rows of dimension {self.dimension}, got shape {block.shape}")
+        self.handle.write(memoryview(block).cast("B"))
+        self.rows += len(block)
+
+    def close(self) -> None:
+        header = self._header()
+        if len(header) != self.header_size:  # cannot happen with numpy's padding; never write a bad file
+            raise RuntimeError("the .npy header changed size")
+        self.handle.seek(0)
+        self.handle.write(header)
+        self.handle.close()
 
 
 def write_index(
@@ -205,49 +362,26 @@ def write_index(
     extra: dict | None = None,
     keep_versions: int = 2,
 ) -> Path:
-    """Write a complete new version and make it live; returns its directory.
+    """Write a complete new version from tables in memory and make it live; returns its directory.
 
-    The caller holds `writer_lock(index_dir)`: pruning assumes no other writer.
+    The caller holds `writer_lock(index_dir)`: pruning assumes no other writer. Builds stream
+    through `StagedVersion` instead (see builder.py).
     """
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc)
-    # microseconds: version names sort in build order even for builds within one second
-    name = f"v-{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-    staging = index_dir / f".tmp-{name}"
-    staging.mkdir()
+    staged = StagedVersion(index_dir)
     try:
-        articles[ARTICLE_COLUMNS].to_parquet(staging / "articles.parquet", index=False)
-        sentences[SENTENCE_COLUMNS].to_parquet(staging / "sentences.parquet", index=False)
-        np.save(staging / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "factcheck_version": __version__,
-            "built_at": stamp.isoformat(timespec="seconds"),
-            "embedder": {"name": embedder_name, "dimension": int(dimension)},
-            "counts": {
-                "articles": int(len(articles)),
-                "sentences": int(len(sentences)),
-                "unique_sentences": int(len(vectors)),
-                "checkworthy": int(sentences["checkworthy"].sum()) if len(sentences) else 0,
-            },
-            "checksums": {f: _sha256(staging / f) for f in FILES},
-            **(extra or {}),
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _fsync_dir_files(staging)
-        final = index_dir / name
-        os.replace(staging, final)
-        pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
-        pointer_tmp.write_text(name + "\n", encoding="utf-8")
-        _fsync(pointer_tmp)
-        os.replace(pointer_tmp, index_dir / "CURRENT")
-        _fsync_directory(index_dir)
+        articles[ARTICLE_COLUMNS].to_parquet(staged.staging / "articles.parquet", index=False)
+        sentences[SENTENCE_COLUMNS].to_parquet(staged.staging / "sentences.parquet", index=False)
+        np.save(staged.staging / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.abort()
         raise
-    _prune(index_dir, keep=max(1, keep_versions), live=name)
-    return final
+    counts = {
+        "articles": len(articles),
+        "sentences": len(sentences),
+        "unique_sentences": len(vectors),
+        "checkworthy": int(sentences["checkworthy"].sum()) if len(sentences) else 0,
+    }
+    return staged.commit(embedder_name=embedder_name, dimension=dimension, counts=counts, extra=extra, keep_versions=keep_versions)
 
 
 def _fsync(path: Path) -> None:
@@ -281,15 +415,13 @@ def remove_abandoned(index_dir: Path) -> list[Path]:
 
     Only safe while holding the writer lock, which guarantees no build is writing them now.
     """
+    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
     try:
         live = current_version(index_dir)
     except IndexDamagedError:
-        live = Path("?")  # unknown: leave every version alone for the user to inspect
-    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
-    if live is None:
-        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir()]
-    elif live.name != "?":
-        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and p.name > live.name]
+        pass  # which version was live is unknown: leave them all for the user to inspect
+    else:  # versions newer than the live one were renamed into place but never switched to
+        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and (live is None or p.name > live.name)]
     for path in abandoned:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

@@ -54,24 +54,65 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _
 
     A path that matches nothing is an error; unsupported files inside directories are ignored.
     """
-    found: dict[Path, None] = {}
+    return list(iter_paths(paths, on_skip=on_skip))
+
+
+def iter_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _log_skip) -> Iterator[Path]:
+    """`expand_paths` as a stream: the same files in the same order, one directory listed at a time.
+
+    Every path is checked before the first file is yielded. Files reached twice (overlapping
+    arguments or globs) come once; a single directory or file needs no memory of what was yielded.
+    """
+    candidates: list[Path] = []
     for raw in paths:
         text = str(raw)
-        candidates = [Path(p) for p in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
-        if not candidates or not any(c.exists() or c.is_symlink() for c in candidates):
+        found = [Path(p) for p in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
+        if not found or not any(c.exists() or c.is_symlink() for c in found):
             raise InputError(f"No such file or directory: {text}")
-        for candidate in candidates:
-            if candidate.is_dir():
-                for child in sorted(candidate.rglob("*")):
-                    if child.is_symlink() and not child.exists() and not _hidden(child, candidate):
-                        on_skip(str(child), "broken symbolic link")
-                    elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(child, candidate):
-                        found[child] = None
-            elif candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                found[candidate] = None
-            else:
-                on_skip(str(candidate), f"unsupported file type '{candidate.suffix or '(none)'}'")
-    return list(found)
+        candidates.extend(found)
+    seen: set[str] | None = set() if len(candidates) > 1 else None
+    for candidate in candidates:
+        if candidate.is_dir():
+            files = _files_in(candidate, on_skip)
+        elif candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+            files = iter([candidate])
+        else:
+            on_skip(str(candidate), f"unsupported file type '{candidate.suffix or '(none)'}'")
+            continue
+        for path in files:
+            if seen is not None:
+                if str(path) in seen:
+                    continue
+                seen.add(str(path))
+            yield path
+
+
+def _files_in(root: Path, on_skip: SkipHandler) -> Iterator[Path]:
+    for child in _walk(root):
+        if _hidden(child, root):
+            continue
+        if child.is_symlink() and not child.exists():
+            on_skip(str(child), "broken symbolic link")
+        elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield child
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """What `sorted(directory.rglob("*"))` lists, in that order, holding one directory's entries at a time.
+
+    Depth first with each directory's entries sorted by name is the order of sorted paths; like
+    rglob, it does not descend into symbolic links to directories and skips unreadable ones.
+    """
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in scan)
+    except OSError:
+        return
+    for name, is_dir in entries:
+        child = directory / name
+        yield child
+        if is_dir:
+            yield from _walk(child)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -533,10 +574,14 @@ def _locate(text: str, source: str) -> Paragraph:
 
 
 def read_record_file(path: Path, *, on_skip: SkipHandler = _log_skip) -> list[Article]:
-    text = read_text(path)
+    return list(iter_record_articles(path, on_skip=on_skip))
+
+
+def iter_record_articles(path: Path, *, on_skip: SkipHandler = _log_skip) -> Iterator[Article]:
+    """Articles of a .json, .jsonl or .csv file; a .jsonl file is read line by line, never whole."""
     suffix = path.suffix.lower()
-    articles = []
-    for number, record, line in _records(text, suffix, path, on_skip):
+    source = _jsonl_lines(path, on_skip) if suffix == ".jsonl" else read_text(path)
+    for number, record, line in _records(source, suffix, path, on_skip):
         body = _field(record, "text")
         if not isinstance(body, str) or not body.strip():
             reason = "no text field" if body is None else f"text field is {type(body).__name__}, not a string"
@@ -550,14 +595,40 @@ def read_record_file(path: Path, *, on_skip: SkipHandler = _log_skip) -> list[Ar
         label = str(path) if suffix == ".json" and number == 1 else f"{path}#{number}"
         article = _make_article(label, meta, paragraphs)
         if article:
-            articles.append(article)
-    return articles
+            yield article
 
 
-def _records(text: str, suffix: str, path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, dict, int]]:
-    """(record number, record, first line) for each record of a json, jsonl or csv file."""
+def _jsonl_lines(path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a .jsonl file, one line in memory at a time, so no size limit applies."""
+    try:
+        handle = path.open("rb")
+    except PermissionError as exc:
+        raise InputError("permission denied") from exc
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from exc
+    with handle:
+        head = handle.read(8192)
+        if b"\x00" in head:  # UTF-16 or binary: decode the whole file (size-limited) the usual way
+            yield from enumerate(read_text(path).split("\n"), start=1)
+            return
+        handle.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    yield number, decode_bytes(raw)
+                except InputError as exc:
+                    on_skip(f"{path}:{number}", str(exc))
+
+
+def _records(source: str | Iterable[tuple[int, str]], suffix: str, path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, dict, int]]:
+    """(record number, record, first line) for each record of a json, jsonl or csv file.
+
+    `source` is the decoded file, or for .jsonl its numbered lines.
+    """
     if suffix == ".jsonl":
-        for line_number, line in enumerate(text.split("\n"), start=1):
+        for line_number, line in source:
             if not line.strip():
                 continue
             try:
@@ -571,7 +642,7 @@ def _records(text: str, suffix: str, path: Path, on_skip: SkipHandler) -> Iterat
                 on_skip(f"{path}:{line_number}", "record is not a JSON object")
     elif suffix == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(source)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
         records = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(data, dict) else []
@@ -581,7 +652,7 @@ def _records(text: str, suffix: str, path: Path, on_skip: SkipHandler) -> Iterat
             else:
                 on_skip(f"{path}#{number}", "record is not a JSON object")
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(source))
         if not reader.fieldnames or not any(_alias_in(reader.fieldnames, "text")):
             raise InputError(f"CSV has no text column (expected one of: {', '.join(FIELD_ALIASES['text'])})")
         number = 0
@@ -629,24 +700,32 @@ def read_file(path: Path, *, on_skip: SkipHandler = _log_skip) -> list[Article]:
 
     Records of a .json/.jsonl/.csv file that can't be used are reported to `on_skip`.
     """
+    return list(iter_file_articles(path, on_skip=on_skip))
+
+
+def iter_file_articles(path: Path, *, on_skip: SkipHandler = _log_skip) -> Iterator[Article]:
+    """The articles of one file as they are read; raises InputError when the file can't be used."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"unsupported file type '{path.suffix}'")
     if path.is_symlink() and not path.exists():
         raise InputError("broken symbolic link")
     if reader is read_record_file:
-        return read_record_file(path, on_skip=on_skip)
-    return reader(path)
+        yield from iter_record_articles(path, on_skip=on_skip)
+    else:
+        yield from reader(path)
 
 
 def iter_articles(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _log_skip) -> Iterator[Article]:
     """Stream the articles under `paths`; files that can't be read are reported and skipped."""
-    for path in expand_paths(paths, on_skip=on_skip):
+    for path in iter_paths(paths, on_skip=on_skip):
+        found = 0
         try:
-            articles = read_file(path, on_skip=on_skip)
+            for article in iter_file_articles(path, on_skip=on_skip):
+                found += 1
+                yield article
         except InputError as exc:
             on_skip(str(path), str(exc))
             continue
-        if not articles:
+        if not found:
             on_skip(str(path), "no article text found")
-        yield from articles

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .aggregate import aggregate_verdict
 from .config import Settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
-from .index import SentenceIndex, empty_tables, index_exists, load_index, write_index, writer_lock
+from .builder import IndexBuilder
+from .index import SentenceIndex, index_exists, open_version, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Article, Claim, Verdict
 from .retrieve import published_by, retrieve_evidence, source_location
@@ -64,18 +64,26 @@ def build_index(
     progress: Progress | None = None,
     on_skip: Callable[[str, str], None] | None = None,
     wait: bool = False,
+    batch_sentences: int | None = None,
 ) -> BuildStats:
     """Add the articles under `paths` to the index at `index_dir`, embedding only new sentence texts.
 
     An article whose path was indexed before with other content replaces the old one. The new
     index version becomes live only once it is completely written. One build writes an index at a
     time: another one raises IndexLockedError, or with `wait` queues behind it.
+
+    The build streams: articles are read, segmented, embedded and written `batch_sentences`
+    sentences at a time (default `settings.index.build_batch`), so its memory does not grow with
+    the corpus (see builder.py).
     """
     with writer_lock(index_dir, wait=wait):
-        return _build_index_locked(paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip)
+        return _build_index_locked(
+            paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip,
+            batch_sentences=batch_sentences or settings.index.build_batch,
+        )
 
 
-def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip) -> BuildStats:
+def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip, batch_sentences) -> BuildStats:
     progress = progress or Progress()
     stats = BuildStats(index_dir=str(index_dir))
 
@@ -84,83 +92,32 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip)
         (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
 
     embedder = _embedder(settings)
-    old: SentenceIndex | None = None
-    if index_exists(index_dir) and not fresh:
-        old = load_index(index_dir, embedder=embedder.name)
-    old_articles, old_sentences = (old.articles, old.sentences) if old else empty_tables()
-    old_vectors = old.vectors if old else np.zeros((0, embedder.dimension), dtype=np.float32)
-
-    known_ids = set(old_articles["article_id"])
-    new_articles: dict[str, Article] = {}
-    replaced_paths: set[str] = set()
-    with progress.stage("Reading articles") as advance:
-        for article in iter_articles(paths, on_skip=skip):
-            advance(1)
-            stats.articles_total += 1
-            if article.id in known_ids or article.id in new_articles:
-                continue
-            new_articles[article.id] = article
-            replaced_paths.add(article.path)
-    if stats.articles_total == 0:
-        raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-
-    # an edited file replaces its previous version
-    stale = old_articles["path"].isin(replaced_paths) & ~old_articles["article_id"].isin(new_articles)
-    stale_ids = set(old_articles.loc[stale, "article_id"])
-    stats.articles_replaced = len(stale_ids)
-    kept_articles = old_articles[~old_articles["article_id"].isin(stale_ids)]
-    kept_sentences = old_sentences[~old_sentences["article_id"].isin(stale_ids)]
-
-    article_rows, sentence_rows = [], []
-    with progress.stage("Segmenting", total=len(new_articles)) as advance:
-        for article in new_articles.values():
-            sentences = segment_article(article)
-            advance(1)
-            if not sentences:
-                skip(article.path, "no sentences")
-                continue
-            article_rows.append({
-                "article_id": article.id, "path": article.path, "title": article.title, "source": article.source,
-                "date": article.date, "url": article.url, "n_sentences": len(sentences),
-            })
-            sentence_rows.extend({
-                "sentence_id": s.id, "article_id": s.article_id, "ordinal": s.ordinal, "text": s.text,
-                "start": s.start, "end": s.end, "line": s.line, "hash": s.hash, "checkworthy": s.checkworthy,
-            } for s in sentences)
-    stats.articles_new = len(article_rows)
-    stats.sentences_new = len(sentence_rows)
-
-    # vectors: reuse any vector the old index has for a text (even from a replaced article),
-    # embed only texts never seen before (content hash), and drop vectors no sentence uses
-    old_rows = dict(zip(old_sentences["hash"], old_sentences["vector_row"])) if len(old_sentences) else {}
-    live_hashes = list(dict.fromkeys([*kept_sentences["hash"], *(row["hash"] for row in sentence_rows)]))
-    text_of = {row["hash"]: row["text"] for row in sentence_rows}
-    to_embed = [h for h in live_hashes if h not in old_rows]
-    new_vectors = _embed_all(embedder, [text_of[h] for h in to_embed], progress, settings.embedder.batch_size)
-    reused = [h for h in live_hashes if h in old_rows]
-    reused_rows = np.fromiter((old_rows[h] for h in reused), dtype=np.int64, count=len(reused))
-    vectors = np.vstack([old_vectors[reused_rows], new_vectors])
-    hash_to_row = {h: i for i, h in enumerate([*reused, *to_embed])}
-    stats.embedded = len(to_embed)
-
-    new_sentences = pd.DataFrame(sentence_rows, columns=[c for c in kept_sentences.columns if c != "vector_row"])
-    sentences = pd.concat([kept_sentences.drop(columns=["vector_row"]), new_sentences], ignore_index=True)
-    sentences["vector_row"] = sentences["hash"].map(hash_to_row).astype("int64")
-    articles = pd.concat([kept_articles, pd.DataFrame(article_rows, columns=kept_articles.columns)], ignore_index=True)
-    if not len(sentences):
-        raise InputError("The articles contain no sentences to index")
-    stats.sentences_total = len(sentences)
-    if old is not None and not article_rows and not stale_ids:
-        return stats  # nothing changed: keep the live version as it is
-    write_index(
-        index_dir, articles=articles, sentences=sentences, vectors=vectors,
-        embedder_name=embedder.name, dimension=embedder.dimension, keep_versions=settings.index.keep_versions,
+    old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
+    builder = IndexBuilder(
+        index_dir, old=old, embedder_name=embedder.name, dimension=embedder.dimension, stats=stats, on_skip=skip,
+        embed=lambda texts: _embed_all(embedder, texts, None, settings.embedder.batch_size),
+        batch_sentences=batch_sentences,
     )
+    try:
+        with progress.stage("Reading, segmenting and embedding articles") as advance:
+            for article in iter_articles(paths, on_skip=skip):
+                advance(1)
+                stats.articles_total += 1
+                if builder.is_new(article.id):
+                    builder.add(article, segment_article(article))
+        if stats.articles_total == 0:
+            raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
+        with progress.stage("Writing the index"):
+            builder.finish(keep_versions=settings.index.keep_versions)
+    except BaseException:
+        builder.abort()
+        raise
     return stats
 
 
-def _embed_all(embedder, texts: list[str], progress: Progress, batch_size: int) -> np.ndarray:
+def _embed_all(embedder, texts: list[str], progress: Progress | None, batch_size: int) -> np.ndarray:
     """Embed in length-sorted chunks (less padding), restoring the input order."""
+    progress = progress or Progress()
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -57,7 +57,14 @@ def _result(label: str, p: float, conflict_type: str | None = None) -> StanceRes
     return StanceResult(label, probabilities, conflict_type)  # type: ignore[arg-type]
 
 
-STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance}
+def _learned_backends() -> dict[str, type]:
+    # stance_nli imports numpy only; torch and the weights load on first use
+    from .stance_nli import CrossEncoderStance, LocalNLIStance
+
+    return {"minilm": CrossEncoderStance, "local-nli": LocalNLIStance}
+
+
+STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance, **_learned_backends()}
 
 _LOADED: dict[tuple, StanceModel] = {}
 

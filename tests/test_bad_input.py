@@ -21,7 +21,7 @@ from factcheck.pipeline import build_index, claims_from_file, claims_from_texts
 from factcheck.segment import segment_article, split_sentences
 from conftest import CORPUS, FIXTURES
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # text that looks like news copy often enough to exercise joins, credits, quotes and abbreviations
 WORDS = ["The", "dam", "U.S.", "Gen.", "said", "on", "Tuesday", "10", "a.m.", "12.5%", "“quoted”", "(Getty Images)",
@@ -235,3 +235,19 @@ def test_empty_or_punctuation_claims_are_refused(tmp_path, content):
 def test_claim_argument_that_is_only_punctuation_is_refused(claim):
     with pytest.raises(InputError, match="empty or only punctuation"):
         claims_from_texts([claim])
+
+
+def test_jsonl_is_streamed_line_by_line_without_the_size_limit(tmp_path, monkeypatch):
+    import factcheck.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)  # a .jsonl file is never read whole
+    record = {"title": "Dam", "source": "Valley Wire", "text": "The Harlow dam released 412 cubic metres a second on Tuesday."}
+    lines = [json.dumps({**record, "text": record["text"].replace("412", str(n))}) for n in range(50)]
+    lines[3] = "not json"
+    lines[7] = json.dumps({**record, "text": "Caf\u00e9 owners in Harlow agreed on Tuesday."}, ensure_ascii=False)
+    data = "\n".join(lines).encode("utf-8").replace("Caf\u00e9".encode(), "Caf\u00e9".encode("cp1252"))  # one legacy line
+    (tmp_path / "big.jsonl").write_bytes(b"\xef\xbb\xbf" + data + b"\n")
+    skipped = []
+    articles = list(iter_articles([tmp_path], on_skip=lambda path, reason: skipped.append((path, reason))))
+    assert len(articles) == 49 and skipped == [(f"{tmp_path / 'big.jsonl'}:4", "invalid JSON (Expecting value)")]
+    assert any("Café owners" in a.text for a in articles)

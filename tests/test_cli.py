@@ -65,3 +65,17 @@ def test_build_and_verify_with_the_cli(tmp_path):
         assert set(e) >= {"sentence", "article", "source", "date", "location", "similarity", "stance", "score", "conflict_type"}
     text = report.read_text()
     assert text.index("## Summary") < text.index("## Conflicts") < text.index("## Claims")
+
+
+def test_eval_command_scores_a_sample(tmp_path):
+    from factcheck.datasets import default_data_dir
+
+    if default_data_dir() is None:
+        pytest.skip("shared datasets not present")
+    out = tmp_path / "emergent.json"
+    result = _run("eval", "emergent", "--stance", "rules", "--limit", "60", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["dataset"] == "emergent" and data["n"] == 60
+    assert 0 <= data["accuracy"] <= 1 and set(data["per_class"]) == {"supports", "refutes", "neutral"}
+    assert "macro-F1" in result.stdout

@@ -1,6 +1,7 @@
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from factcheck.errors import IndexDamagedError, IndexMismatchError, InputError, NoIndexError
@@ -82,3 +83,48 @@ def test_no_index_and_empty_corpus(tmp_path, hash_settings):
     with pytest.raises(InputError, match="No usable articles"):
         build_index([empty], index_dir=hash_settings.index.dir, settings=hash_settings)
     assert current_version(tmp_path / "index") is None
+
+
+def _assert_consistent(index, embedder):
+    """One vector row per distinct text, every row used, and each row holds its text's vector."""
+    s = index.sentences
+    assert len(index.vectors) == s["hash"].nunique() == s["vector_row"].nunique()
+    assert s.groupby("hash")["vector_row"].nunique().eq(1).all()
+    assert sorted(set(s["vector_row"])) == list(range(len(index.vectors)))
+    first = s.drop_duplicates("hash")
+    np.testing.assert_array_equal(index.vectors[first["vector_row"].to_numpy()], embedder.embed_batch(list(first["text"])))
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50])
+def test_build_in_batches_equals_one_batch(tmp_path, hash_settings, batch):
+    """A build streams `batch` sentences at a time; the index must not depend on the batch size,
+    for a fresh build, an incremental one (reused vectors) and one that replaces an edited file."""
+    from factcheck.embed import load_embedder
+
+    embedder = load_embedder("hash", "")
+    folder = _copy_corpus(tmp_path, {"01_valley_wire.txt", "02_millbrook_herald.md", "03_lindmoor9.html"})
+    one, many = tmp_path / "one", tmp_path / "many"
+
+    def both(**kwargs):
+        a = build_index([folder], index_dir=one, settings=hash_settings, batch_sentences=10**9, **kwargs)
+        b = build_index([folder], index_dir=many, settings=hash_settings, batch_sentences=batch, **kwargs)
+        assert (a.articles_new, a.articles_replaced, a.sentences_new, a.sentences_total, a.embedded) == (
+            b.articles_new, b.articles_replaced, b.sentences_new, b.sentences_total, b.embedded)
+        left, right = load_index(one), load_index(many)
+        pd.testing.assert_frame_equal(left.articles, right.articles)
+        pd.testing.assert_frame_equal(left.sentences, right.sentences)
+        np.testing.assert_array_equal(left.vectors, right.vectors)
+        assert left.manifest["counts"] == right.manifest["counts"]
+        _assert_consistent(right, embedder)
+        return right
+
+    both(fresh=True)
+    for path in sorted(CORPUS.iterdir()):  # the rest of the corpus, with the wire copy of article 01
+        if not (folder / path.name).exists():
+            shutil.copy(path, folder / path.name)
+    grown = both()
+    assert len(grown.articles) == 7
+    edited = folder / "02_millbrook_herald.md"
+    edited.write_text(edited.read_text() + "\nA late update says 40 engineers repaired the spillway overnight.\n")
+    after = both()
+    assert len(after.articles) == 7 and after.sentences["text"].str.contains("40 engineers").any()

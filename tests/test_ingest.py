@@ -79,6 +79,22 @@ def test_globs_and_directories(tmp_path):
     assert len(expand_paths([CORPUS])) == 7
 
 
+def test_directory_walk_streams_in_sorted_path_order(tmp_path):
+    """iter_paths lists a directory lazily but in the order of sorted(rglob): ids and rows depend on it."""
+    import os
+
+    from factcheck.ingest import SUPPORTED_SUFFIXES, iter_paths
+
+    for name in ["b/x.txt", "b/a/z.md", "b.txt", "b-x/c.txt", "B.txt", "a b.txt", ".hidden/h.txt", "n.bin", "10.txt", "9.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("text")
+    os.symlink(tmp_path / "b", tmp_path / "linked")  # like rglob, a link to a directory is not followed
+    expected = [p for p in sorted(tmp_path.rglob("*"))
+                if p.is_file() and p.suffix in SUPPORTED_SUFFIXES and ".hidden" not in p.parts]
+    assert list(iter_paths([tmp_path])) == expand_paths([tmp_path]) == expected
+    assert list(iter_paths([tmp_path, tmp_path / "b", str(tmp_path / "*.txt")])) == expected  # each file once
+
+
 def test_corpus_metadata():
     articles = {a.path.rsplit("/", 1)[-1]: a for a in iter_articles([CORPUS])}
     assert len(articles) == 7

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,23 +69,28 @@ def _staging(index: Path) -> list[Path]:
 def test_killed_builds_leave_the_previous_index_and_the_next_build_finishes(base_index, hash_settings):
     index, more = base_index
     before = _snapshot(index)
-    # kill moments: while starting up, then 0, 0.8 and 1.6 s after taking the lock (reading,
-    # segmenting, embedding), and while writing the new version (its staging directory appears)
-    moments = ["startup", 0.0, 0.8, 1.6, "staging"]
-    for moment in moments:
+    # kill moments: while starting up; while writing the new version (the moment its staging
+    # directory appears), which also measures how long reading, segmenting and embedding take
+    # here; then at 20% and 60% of that time after the build took the lock
+    work = None
+    for moment in ["startup", "staging", 0.2, 0.6]:
         process = _build_process(more, index)
         if moment == "startup":
             time.sleep(0.2)
-        elif moment == "staging":
-            assert _wait_for(lambda: bool(_staging(index)) or process.poll() is not None), "build never started writing"
         else:
             assert _wait_for(lambda: _lock_holder(index) == process.pid or process.poll() is not None)
-            time.sleep(moment)
+            locked_at = time.monotonic()
+            if moment == "staging":
+                assert _wait_for(lambda: bool(_staging(index)) or process.poll() is not None), "build never started writing"
+                work = time.monotonic() - locked_at
+            else:
+                time.sleep(moment * work)
         assert process.poll() is None, f"build finished before the kill at {moment}; make the corpus bigger"
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert _snapshot(index) == before, f"killed at {moment}"
-    assert _staging(index), "no kill landed while the new version was being written"
+        if moment == "staging":
+            assert _staging(index), "the kill did not land while the new version was being written"
 
     finished = _build_process(more, index)  # no --wait: the killed builds left no lock behind
     _, err = finished.communicate(timeout=120)
@@ -101,17 +107,14 @@ def test_second_build_is_refused_while_one_writes(base_index, hash_settings):
     before = _snapshot(index)
     first = _build_process(more, index)
     assert _wait_for(lambda: _lock_holder(index) == first.pid, timeout=30)
-    second = _build_process(CORPUS, index)
-    _, err = second.communicate(timeout=60)
-    assert second.returncode == 1
-    assert f"Another build is writing {index} (pid {first.pid})" in " ".join(err.split())
-    assert "--wait" in err and "Traceback" not in err
+    with pytest.raises(IndexLockedError, match=f"Another build is writing {index} \\(pid {first.pid}\\)"):
+        build_index([CORPUS], index_dir=index, settings=hash_settings)
 
     # verify during the build takes no lock and reads the last complete version
     claims = claims_from_texts(["The Harlow dam spillway was opened on Tuesday morning."])
     loaded = load_index(index)
-    assert first.poll() is None, "the build ended before verify ran; make the corpus bigger"
     verdicts = verify_claims(claims, index=loaded, settings=hash_settings)
+    assert first.poll() is None, "the build ended before verify ran; make the corpus bigger"
     assert len(verdicts) == 1 and loaded.path.name == before["version"]
     assert first.wait(timeout=120) == 0
     assert len(load_index(index).articles) == 7 + MORE
@@ -120,8 +123,12 @@ def test_second_build_is_refused_while_one_writes(base_index, hash_settings):
 def test_lock_refuses_or_waits(tmp_path, hash_settings):
     index = Path(hash_settings.index.dir)
     with writer_lock(index):
+        refused = _build_process(CORPUS, index)  # the real command, while this process holds the lock
+        _, err = refused.communicate(timeout=60)
         with pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
             build_index([CORPUS], index_dir=index, settings=hash_settings)
+    assert refused.returncode == 1 and "Traceback" not in err
+    assert f"Another build is writing {index} (pid {os.getpid()}); wait for it to finish, or run build-index with --wait" in " ".join(err.split())
     assert not index.joinpath("CURRENT").exists()
 
     held = threading.Event()
@@ -233,3 +240,20 @@ def test_damaged_index_through_the_cli_and_rebuild(built, hash_settings):
     rebuilt = run("build-index", str(CORPUS), "--index", str(index), "--embedder", "hash", "-q", "--fresh")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert len(load_index(index).articles) == 7
+
+
+def test_leftovers_of_killed_builds_are_removed_by_the_next_build(tmp_path, hash_settings):
+    # what a build killed at each step of write_index leaves: a staging dir, a pointer temp, and a
+    # complete version renamed into place whose CURRENT switch never happened
+    index = Path(hash_settings.index.dir)
+    folder = write_corpus(tmp_path / "c", 2)
+    build_index([folder / "a00000.txt"], index_dir=index, settings=hash_settings)
+    live = current_version(index)
+    orphan = index / "v-99991231T235959000000-orphaned"
+    shutil.copytree(live, orphan)
+    (index / ".tmp-v-99991231T235959000000-staging").mkdir()
+    (index / ".CURRENT.1234abcd").write_text(orphan.name)
+    assert load_index(index).path == live  # none of it is visible to readers
+    build_index([folder / "a00001.txt"], index_dir=index, settings=hash_settings)
+    names = sorted(p.name for p in index.iterdir())
+    assert names == sorted([".lock", "CURRENT", live.name, current_version(index).name])

@@ -1,0 +1,99 @@
+"""Dataset loaders: label mappings on real rows, splits, and actionable errors."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from factcheck.datasets import (
+    DATASETS,
+    climate_fever_split,
+    detokenize_fever,
+    load_dataset,
+    load_fnc1_train_bodies,
+)
+from factcheck.errors import DatasetError
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/datasets is not present")
+
+
+@needs_data
+@pytest.mark.parametrize("name, split, n, labels", [
+    ("fnc-1", "test", 25413, {"unrelated": 18349, "discuss": 4464, "agree": 1903, "disagree": 697}),
+    ("emergent", "test", 524, {"supports": 246, "neutral": 187, "refutes": 91}),
+    ("sick", "test", 4906, {"neutral": 2790, "supports": 1404, "refutes": 712}),
+    ("fever-symmetric", "test", 712, {"supports": 356, "refutes": 356}),
+    ("healthver", "test", 1823, {"supports": 671, "refutes": 425, "neutral": 727}),
+    ("covid-fact", "test", 401, {"refutes": 271, "supports": 130}),
+    ("scifact", "dev", 209, {"supports": 138, "refutes": 71}),
+    ("rte", "dev", 277, {"supports": 146, "not_supports": 131}),
+])
+def test_label_counts_match_source_md(name: str, split: str, n: int, labels: dict) -> None:
+    pairs = load_dataset(name, data_dir=DATA, split=split)
+    assert len(pairs) == n
+    assert Counter(p.label for p in pairs) == labels
+
+
+@needs_data
+def test_label_mapping_on_real_rows() -> None:
+    emergent = load_dataset("emergent", data_dir=DATA, split="test")
+    first = emergent[0]
+    assert first.claim.startswith("ISIS leader Abu Bakr al-Baghdadi was wounded")
+    assert (first.original_label, first.label) == ("for", "supports")
+    assert {(p.original_label, p.label) for p in emergent} == {
+        ("for", "supports"), ("against", "refutes"), ("observing", "neutral")}
+    sick = {p.group: p for p in load_dataset("sick", data_dir=DATA, split="train")}
+    # pair 1 is NEUTRAL; sentence_A is the evidence, sentence_B the claim
+    assert sick["pair:1"].label == "neutral"
+    assert sick["pair:1"].evidence.startswith("A group of kids is playing in a yard")
+    rte = load_dataset("rte", data_dir=DATA, split="dev")
+    assert rte[0].claim == "Christopher Reeve had an accident."
+    assert rte[0].label == "not_supports"
+    fever = load_dataset("fever-symmetric", data_dir=DATA, split="test")
+    assert fever[0].claim == "Colombiana is a French film."
+    assert fever[0].label == "supports"
+
+
+@needs_data
+def test_climate_fever_split_is_by_claim_and_stable() -> None:
+    pairs = load_dataset("climate-fever", data_dir=DATA)
+    splits_per_claim: dict[str, set] = {}
+    for pair in pairs:
+        splits_per_claim.setdefault(pair.group, set()).add(pair.split)
+    assert all(len(s) == 1 for s in splits_per_claim.values())
+    test_share = sum(1 for s in splits_per_claim.values() if s == {"test"}) / len(splits_per_claim)
+    assert 0.15 < test_share < 0.25
+    assert climate_fever_split("0") == climate_fever_split("0")
+
+
+@needs_data
+def test_training_bodies_leave_out_fnc_test_bodies() -> None:
+    from factcheck.train_stance import held_out_train_bodies
+
+    train = load_fnc1_train_bodies(DATA)
+    test_bodies = {p.evidence for p in load_dataset("fnc-1", data_dir=DATA)}
+    assert len(train) == 1683
+    assert test_bodies & set(train.values())  # the raw files do share articles under other ids
+    kept = held_out_train_bodies(DATA)
+    assert 0 < len(kept) < len(train)
+    assert not test_bodies & {train[body_id] for body_id, _ in kept}
+
+
+def test_missing_folder_says_what_to_do(tmp_path: Path) -> None:
+    for name in DATASETS:
+        with pytest.raises(DatasetError, match="--data-dir"):
+            load_dataset(name, data_dir=tmp_path)
+
+
+def test_missing_file_and_unknown_names(tmp_path: Path) -> None:
+    (tmp_path / "glue-rte").mkdir()
+    with pytest.raises(DatasetError, match="SOURCE.md"):
+        load_dataset("rte", data_dir=tmp_path)
+    with pytest.raises(DatasetError, match="choose one of"):
+        load_dataset("mnli", data_dir=tmp_path)
+
+
+def test_detokenize_fever() -> None:
+    assert detokenize_fever("Bad Romance -LRB- song -RRB- is a single , by Gaga 's label .") == \
+        "Bad Romance (song) is a single, by Gaga's label."
