@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import InputError
-from .index import ARTICLE_COLUMNS, ARTICLE_SCHEMA, SENTENCE_COLUMNS, SENTENCE_SCHEMA, StagedVersion, StoredVersion, VectorFileWriter
+from .index import SEARCH_FILE, ARTICLE_COLUMNS, ARTICLE_SCHEMA, SENTENCE_COLUMNS, SENTENCE_SCHEMA, StagedVersion, StoredVersion, VectorFileWriter
 from .models import Article, Sentence
 
 BATCH_SENTENCES = 20_000  # sentences per batch: a few MB of text, ~30 MB of 384-d vectors
@@ -114,8 +114,10 @@ class IndexBuilder:
         stats,
         on_skip: Callable[[str, str], None],
         batch_sentences: int = BATCH_SENTENCES,
+        search: dict | None = None,
     ) -> None:
         self.old, self.embed, self.stats, self.on_skip = old, embed, stats, on_skip
+        self.search = dict(search or {})  # VectorIndex settings: exact below a size, ANN above
         self.embedder_name, self.dimension = embedder_name, int(dimension)
         self.batch_sentences = max(1, int(batch_sentences))
         self.text_rows = KeyMap()  # text key -> its vector row in the new version
@@ -224,11 +226,13 @@ class IndexBuilder:
             if not written:
                 self.staged.abort()
                 return False
+            extra = {"search": write_search_index(self.staged.staging, self.dimension, self.search)}
         except BaseException:
             self.abort()
             raise
         self.staged.commit(
             embedder_name=self.embedder_name, dimension=self.dimension, counts=self._counts, keep_versions=keep_versions,
+            extra=extra,
         )
         return True
 
@@ -307,3 +311,16 @@ def _row_groups(path: Path):
     file = pq.ParquetFile(path)
     for group in range(file.num_row_groups):
         yield file.read_row_group(group)
+
+
+def write_search_index(staging: Path, dimension: int, settings: dict) -> dict:
+    """Above the exact-search size, train the approximate index once here, not at every load."""
+    from .ann import VectorIndex
+
+    vectors = np.load(staging / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    search = VectorIndex(dim=dimension, **settings)
+    kind = search.resolved_kind(len(vectors))
+    if kind != "flat":
+        search.build(np.ascontiguousarray(vectors))
+        search.save(staging / SEARCH_FILE)
+    return {"kind": kind, **settings}

@@ -100,6 +100,8 @@ def build_index_command(
     index: IndexOption = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new index instead of adding to the existing one.")] = False,
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="'local' (this process) or 'ray' (spread reading and embedding over a Ray cluster; pip install factcheck[ray]).")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join [default: start a local Ray instance].")] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -115,7 +117,14 @@ def build_index_command(
     progress = _setup(quiet)
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
-        stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait)
+        if engine == "ray":
+            from .distributed import build_index_ray
+
+            stats = build_index_ray(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, address=ray_address, wait=wait)
+        elif engine == "local":
+            stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait)
+        else:
+            raise FactcheckError(f"Unknown engine '{engine}': use local or ray")
     if not quiet:
         out.print(
             f"[green]Indexed[/] {stats.articles_total} article(s) ({stats.articles_new} new, {stats.articles_replaced} replaced), "

@@ -27,7 +27,21 @@ class IndexSettings:
     dir: str = "indexes/default"
     exact_search_max: int = 200_000  # above this many vectors an approximate FAISS index is used
     keep_versions: int = 2  # the live version and the one before it
+    approximate: str = "ivf"  # "ivf" or "hnsw": the approximate index used above exact_search_max
+    ivf_nlist: int = 0  # inverted lists; 0 picks from the vector count
+    ivf_nprobe: int = 64  # lists searched per query: recall 0.98 at 1M measured (benchmarks/RESULTS.md)
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
     build_batch: int = 20_000  # sentences a build reads, embeds and writes at a time (its memory)
+
+
+def search_settings(index: IndexSettings) -> dict:
+    """The FAISS search settings a build records in the index (factcheck.ann.VectorIndex fields)."""
+    return {
+        "exact_threshold": index.exact_search_max, "approximate": index.approximate,
+        "ivf_nlist": index.ivf_nlist or None, "ivf_nprobe": index.ivf_nprobe,
+        "hnsw_m": index.hnsw_m, "hnsw_ef_search": index.hnsw_ef_search,
+    }
 
 
 @dataclass(frozen=True)

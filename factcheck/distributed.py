@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Settings
+from .config import Settings, search_settings
 from .errors import ConfigError, InputError
 from .builder import IndexBuilder
 from .index import index_exists, open_version, writer_lock
@@ -191,6 +191,7 @@ def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, worke
     builder = IndexBuilder(
         index_dir, old=old, embed=embed, embedder_name=embedder.name, dimension=embedder.dimension,
         stats=stats, on_skip=skip, batch_sentences=settings.index.build_batch,
+        search=search_settings(settings.index),
     )
     try:
         files = [str(f) for f in expand_paths(paths, on_skip=skip)]

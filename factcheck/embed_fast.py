@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def export_onnx(model_dir: str, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about shapes that are fixed here by design
         torch.onnx.export(
             transformer, (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
             str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],

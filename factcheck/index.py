@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
+SEARCH_FILE = "search.faiss"  # the trained approximate index, present only above the exact-search size
 _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
@@ -88,7 +89,7 @@ class SentenceIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosine scores and vector rows of the k nearest unique sentence texts per query."""
         if self._search is None:
-            self._search = _build_search(self.vectors, self.manifest.get("search", {}))
+            self._search = _load_search(self.path, self.vectors, self.manifest.get("search", {}))
         k = min(k, len(self.vectors))
         if k == 0:
             empty = np.zeros((len(queries), 0))
@@ -101,13 +102,14 @@ class SentenceIndex:
         return table.where(table.notna(), None).to_dict("index")
 
 
-def _build_search(vectors: np.ndarray, options: dict):
-    import faiss
+def _load_search(version: Path, vectors: np.ndarray, options: dict):
+    """The version's trained approximate index when it has one, else exact inner-product search."""
+    from .ann import VectorIndex
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(vectors)
-    return index
+    settings = {k: v for k, v in options.items() if k != "kind"}
+    if (version / SEARCH_FILE).is_file():
+        return VectorIndex.load(version / SEARCH_FILE, **settings)
+    return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
 
 
 # --------------------------------------------------------------------------- reading
@@ -178,7 +180,7 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
             f"use the same embedder (--embedder/--model or configs), or {rebuild}"
         )
     if verify:
-        for name in FILES:
+        for name in (*FILES, *(n for n in checksums if n not in FILES)):
             path = version / name
             if name not in checksums:
                 raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest has no checksum for {name}); {rebuild}")
@@ -294,7 +296,7 @@ class StagedVersion:
                 "built_at": self.stamp.isoformat(timespec="seconds"),
                 "embedder": {"name": embedder_name, "dimension": int(dimension)},
                 "counts": {key: int(value) for key, value in counts.items()},
-                "checksums": {f: _sha256(self.staging / f) for f in FILES},
+                "checksums": {f: _sha256(self.staging / f) for f in (*FILES, SEARCH_FILE) if (self.staging / f).is_file()},
                 **(extra or {}),
             }
             (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

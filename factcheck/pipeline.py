@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .aggregate import aggregate_verdict
-from .config import Settings
+from .config import Settings, search_settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
 from .builder import IndexBuilder
@@ -51,7 +51,7 @@ class BuildStats:
 
 def _embedder(settings: Settings):
     e = settings.embedder
-    options = {"batch_size": e.batch_size} if e.backend == "sentence-transformers" else {}
+    options = {"batch_size": e.batch_size} if e.backend in ("sentence-transformers", "onnx") else {}
     return load_embedder(e.backend, e.model, **options)
 
 
@@ -96,7 +96,7 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip,
     builder = IndexBuilder(
         index_dir, old=old, embedder_name=embedder.name, dimension=embedder.dimension, stats=stats, on_skip=skip,
         embed=lambda texts: _embed_all(embedder, texts, None, settings.embedder.batch_size),
-        batch_sentences=batch_sentences,
+        batch_sentences=batch_sentences, search=search_settings(settings.index),
     )
     try:
         with progress.stage("Reading, segmenting and embedding articles") as advance:

@@ -79,3 +79,12 @@ def test_eval_command_scores_a_sample(tmp_path):
     assert data["dataset"] == "emergent" and data["n"] == 60
     assert 0 <= data["accuracy"] <= 1 and set(data["per_class"]) == {"supports", "refutes", "neutral"}
     assert "macro-F1" in result.stdout
+
+
+def test_ray_engine_through_the_cli(tmp_path):
+    pytest.importorskip("ray")
+    index = str(tmp_path / "index")
+    built = _run("build-index", str(CORPUS), "--index", index, "--embedder", "hash", "--engine", "ray")
+    assert built.returncode == 0, built.stderr
+    assert "7 article(s)" in built.stdout
+    assert _run("build-index", str(CORPUS), "--index", index, "--engine", "spark").returncode == 1

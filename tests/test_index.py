@@ -128,3 +128,23 @@ def test_build_in_batches_equals_one_batch(tmp_path, hash_settings, batch):
     edited.write_text(edited.read_text() + "\nA late update says 40 engineers repaired the spillway overnight.\n")
     after = both()
     assert len(after.articles) == 7 and after.sentences["text"].str.contains("40 engineers").any()
+
+
+def test_above_the_exact_size_an_approximate_index_is_built_once_and_agrees(tmp_path, hash_settings):
+    from factcheck.index import SEARCH_FILE
+
+    exact_dir, approx_dir = tmp_path / "exact", tmp_path / "approx"
+    build_index([CORPUS], index_dir=exact_dir, settings=hash_settings)
+    small = hash_settings.with_overrides(index={"exact_search_max": 20, "approximate": "hnsw"})
+    build_index([CORPUS], index_dir=approx_dir, settings=small)
+    exact, approx = load_index(exact_dir), load_index(approx_dir)
+    assert approx.manifest["search"]["kind"] == "hnsw" and exact.manifest["search"]["kind"] == "flat"
+    assert (approx.path / SEARCH_FILE).is_file() and SEARCH_FILE in approx.manifest["checksums"]
+    assert not (exact.path / SEARCH_FILE).exists()
+    queries = exact.vectors[:20]
+    _, exact_rows = exact.search(queries, 5)
+    _, approx_rows = approx.search(queries, 5)
+    assert (exact_rows[:, 0] == approx_rows[:, 0]).mean() >= 0.95
+    (approx.path / SEARCH_FILE).write_bytes(b"garbage")
+    with pytest.raises(IndexDamagedError, match=SEARCH_FILE):
+        load_index(approx_dir)
