@@ -22,7 +22,7 @@ import numpy as np
 
 from . import metrics
 from .datasets import DATASETS, FNC_LABELS, TEST_SPLITS, THREE_WAY, LabeledPair, load_dataset
-from .errors import FactcheckError, ModelError
+from .errors import FactcheckError
 from .models import StanceResult
 from .stance import StanceModel
 from .stance_data import split_sentences

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from .errors import FactcheckError, InputError
 from .builder import IndexBuilder
 from .index import SentenceIndex, index_exists, open_version, writer_lock
 from .ingest import iter_articles, read_file
-from .models import Article, Claim, Verdict
+from .models import Claim, Verdict
 from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model

@@ -59,6 +59,17 @@ def _source_line(e: Evidence) -> str:
     return f"{outlet}{title}, {date}, {code(e.location)}"
 
 
+def meta_facts(meta: dict, *, quote=str) -> list[str]:
+    """When, with what and over which index a report was made; `quote` formats names and paths."""
+    generated = meta.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    facts = [f"generated {generated}", f"factcheck {__version__}"]
+    if meta.get("index"):
+        facts.append(f"index {quote(meta['index'])} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
+    if meta.get("stance_model"):
+        facts.append(f"stance model {quote(meta['stance_model'])}")
+    return facts
+
+
 def render_markdown(
     verdicts: list[Verdict], *, title: str = "Consistency report", meta: dict | None = None, detail_unverified: bool = True
 ) -> str:
@@ -67,13 +78,7 @@ def render_markdown(
     counts = Counter(v.verdict for v in verdicts)
     ordered = _ordered(verdicts)
     lines = [f"# {escape(title)}", ""]
-    generated = meta.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    facts = [f"generated {generated}", f"factcheck {__version__}"]
-    if meta.get("index"):
-        facts.append(f"index {code(meta['index'])} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
-    if meta.get("stance_model"):
-        facts.append(f"stance model {code(meta['stance_model'])}")
-    lines += ["*" + " · ".join(facts) + "*", "", "## Summary", "", "| verdict | claims |", "|---|---:|"]
+    lines += ["*" + " · ".join(meta_facts(meta, quote=code)) + "*", "", "## Summary", "", "| verdict | claims |", "|---|---:|"]
     for label in VERDICTS:
         lines.append(f"| {_LABEL[label]} | {counts.get(label, 0)} |")
     lines.append(f"| **total** | **{len(verdicts)}** |")

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from datetime import datetime, timezone
 
-from . import __version__
 from .crossref import ConflictPair, CrossReference, Statement
 from .models import VERDICTS, Verdict
-from .report import escape, render_markdown, report_json
+from .report import escape, meta_facts, render_markdown, report_json
 
 _TIME_WORDS = {
     "contradiction": "contradiction",
@@ -92,13 +90,7 @@ def summary_lines(xref: CrossReference, verdicts: list[Verdict], meta: dict) -> 
 
 
 def _meta_line(meta: dict) -> str:
-    generated = meta.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    facts = [f"generated {generated}", f"factcheck {__version__}"]
-    if meta.get("index"):
-        facts.append(f"index {meta['index']} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
-    if meta.get("stance_model"):
-        facts.append(f"stance model {meta['stance_model']}")
-    return " · ".join(facts)
+    return " · ".join(meta_facts(meta))
 
 
 def _more(total: int, shown: int) -> str:
