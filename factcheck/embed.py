@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ConfigError, ModelError
+from .errors import ModelError
 
 PACKAGED_MINILM = "packaged:all-MiniLM-L6-v2"
 
@@ -124,14 +124,8 @@ EMBEDDERS: dict[str, type | Callable[..., Embedder]] = {
     "hash": HashEmbedder,
 }
 
-_LOADED: dict[tuple, Embedder] = {}
-
-
 def load_embedder(backend: str, model: str, **options: object) -> Embedder:
     """Embedder by backend name; loaded once per process and reused across commands."""
-    if backend not in EMBEDDERS:
-        raise ConfigError(f"Unknown embedder backend '{backend}'. Known: {', '.join(sorted(EMBEDDERS))}")
-    key = (backend, model, tuple(sorted(options.items())))
-    if key not in _LOADED:
-        _LOADED[key] = EMBEDDERS[backend](model, **options)
-    return _LOADED[key]
+    from .backends import load_backend
+
+    return load_backend(EMBEDDERS, "embedder", backend, model, **options)

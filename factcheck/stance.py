@@ -66,19 +66,11 @@ def _learned_backends() -> dict[str, type]:
 
 STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance, **_learned_backends()}
 
-_LOADED: dict[tuple, StanceModel] = {}
-
-
 def load_stance_model(backend: str, model: str = "", **options: object) -> StanceModel:
     """Stance backend by name; loaded once per process."""
-    from .errors import ConfigError
+    from .backends import load_backend
 
-    if backend not in STANCE_BACKENDS:
-        raise ConfigError(f"Unknown stance backend '{backend}'. Known: {', '.join(sorted(STANCE_BACKENDS))}")
-    key = (backend, model, tuple(sorted(options.items())))
-    if key not in _LOADED:
-        _LOADED[key] = STANCE_BACKENDS[backend](model, **options)
-    return _LOADED[key]
+    return load_backend(STANCE_BACKENDS, "stance", backend, model, **options)
 
 
 def classify_stance(model: StanceModel, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
