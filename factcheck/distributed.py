@@ -21,6 +21,7 @@ import numpy as np
 from .config import Settings, search_settings
 from .errors import ConfigError, InputError
 from .builder import IndexBuilder
+from .pipeline import embedder_options
 from .index import index_exists, open_version, writer_lock
 from .models import Article, Sentence
 
@@ -91,11 +92,6 @@ class _EmbedWorker:
         return self.embedder.embed_batch(texts)
 
 
-def _embedder_options(settings: Settings) -> dict:
-    e = settings.embedder
-    return {"batch_size": e.batch_size} if e.backend == "sentence-transformers" else {}
-
-
 _ACTORS: dict[tuple, list] = {}
 
 
@@ -104,7 +100,7 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
     ray = _require_ray()
     e = settings.embedder
     key = (ray.get_runtime_context().get_job_id(), e.backend, e.model,
-           tuple(sorted(_embedder_options(settings).items())), workers, threads)
+           tuple(sorted(embedder_options(settings).items())), workers, threads)
     actors = _ACTORS.get(key)
     if actors is None:
         for old in _ACTORS.values():  # one pool at a time: an old one holds CPUs
@@ -117,7 +113,7 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
         # Each actor reserves one logical CPU but runs `threads` torch threads: the reservation
         # leaves CPUs for the segmentation tasks of the next build, which run before embedding.
         remote_worker = ray.remote(num_cpus=1)(_EmbedWorker)
-        actors = [remote_worker.remote(e.backend, e.model, _embedder_options(settings), threads)
+        actors = [remote_worker.remote(e.backend, e.model, embedder_options(settings), threads)
                   for _ in range(max(1, workers))]
         _ACTORS[key] = actors
     return actors
@@ -177,7 +173,7 @@ def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, worke
         (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
 
     e = settings.embedder
-    embedder = load_embedder(e.backend, e.model, **_embedder_options(settings))
+    embedder = load_embedder(e.backend, e.model, **embedder_options(settings))
     old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
     cpus = int(ray.available_resources().get("CPU", 1))
     workers = workers or max(1, cpus // 2)  # two threads per model: better than 1 x N on CPU

@@ -353,39 +353,6 @@ class VectorFileWriter:
         self.handle.close()
 
 
-def write_index(
-    index_dir: str | Path,
-    *,
-    articles: pd.DataFrame,
-    sentences: pd.DataFrame,
-    vectors: np.ndarray,
-    embedder_name: str,
-    dimension: int,
-    extra: dict | None = None,
-    keep_versions: int = 2,
-) -> Path:
-    """Write a complete new version from tables in memory and make it live; returns its directory.
-
-    The caller holds `writer_lock(index_dir)`: pruning assumes no other writer. Builds stream
-    through `StagedVersion` instead (see builder.py).
-    """
-    staged = StagedVersion(index_dir)
-    try:
-        articles[ARTICLE_COLUMNS].to_parquet(staged.staging / "articles.parquet", index=False)
-        sentences[SENTENCE_COLUMNS].to_parquet(staged.staging / "sentences.parquet", index=False)
-        np.save(staged.staging / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-    except BaseException:
-        staged.abort()
-        raise
-    counts = {
-        "articles": len(articles),
-        "sentences": len(sentences),
-        "unique_sentences": len(vectors),
-        "checkworthy": int(sentences["checkworthy"].sum()) if len(sentences) else 0,
-    }
-    return staged.commit(embedder_name=embedder_name, dimension=dimension, counts=counts, extra=extra, keep_versions=keep_versions)
-
-
 def _fsync(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
@@ -461,6 +428,3 @@ def writer_lock(index_dir: str | Path, *, wait: bool = False) -> Iterator[None]:
     finally:
         os.close(fd)  # releases the lock; the file stays (unlinking it would race with a waiter)
 
-
-def empty_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    return pd.DataFrame(columns=ARTICLE_COLUMNS), pd.DataFrame(columns=SENTENCE_COLUMNS)

@@ -49,10 +49,14 @@ class BuildStats:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _embedder(settings: Settings):
+def embedder_options(settings: Settings) -> dict:
+    """Options the configured embedder backend takes (the hashing embedder takes none)."""
     e = settings.embedder
-    options = {"batch_size": e.batch_size} if e.backend in ("sentence-transformers", "onnx") else {}
-    return load_embedder(e.backend, e.model, **options)
+    return {"batch_size": e.batch_size} if e.backend in ("sentence-transformers", "onnx") else {}
+
+
+def _embedder(settings: Settings):
+    return load_embedder(settings.embedder.backend, settings.embedder.model, **embedder_options(settings))
 
 
 def build_index(

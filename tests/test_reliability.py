@@ -243,7 +243,7 @@ def test_damaged_index_through_the_cli_and_rebuild(built, hash_settings):
 
 
 def test_leftovers_of_killed_builds_are_removed_by_the_next_build(tmp_path, hash_settings):
-    # what a build killed at each step of write_index leaves: a staging dir, a pointer temp, and a
+    # what a build killed at each step of writing a version leaves: a staging dir, a pointer temp, and a
     # complete version renamed into place whose CURRENT switch never happened
     index = Path(hash_settings.index.dir)
     folder = write_corpus(tmp_path / "c", 2)
