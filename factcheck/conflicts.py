@@ -208,7 +208,19 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
     if not blocks:
         return a, b
     first, last = blocks[0], blocks[-1]
-    return a[first.a : last.a + last.size], b[first.b : last.b + last.size]
+    start_a, start_b = _negated_start(a, first.a), _negated_start(b, first.b)
+    return a[start_a : last.a + last.size], b[start_b : last.b + last.size]
+
+
+_AUXILIARIES = frozenset("do does did has have had is are was were will would could can should may might be been".split())
+
+
+def _negated_start(tokens: list[Token], start: int) -> int:
+    """Move the core's start back over a negated auxiliary just before it ("did not | stop")."""
+    i = start
+    while i > 0 and start - i < 3 and (tokens[i - 1].kind == "negation" or tokens[i - 1].norm in _AUXILIARIES):
+        i -= 1
+    return i if any(t.kind == "negation" for t in tokens[i:start]) else start
 
 
 NAME_SWAP_OVERLAP = 0.6  # a swapped name is a conflict only between otherwise near-identical statements
@@ -334,6 +346,8 @@ def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[
     found_a: list[Token] = []
     found_b: list[Token] = []
     for side, found, key in ((a, found_a, "a"), (b, found_b, "b")):
+        if blocks and getattr(blocks[0], key) <= MAX_NEGATION_GAP:  # "did not | stop ..." at the start
+            found.extend(t for t in side[: getattr(blocks[0], key)] if t.kind == "negation")
         for m in blocks:  # a negation shared by both sentences cancels out, count it on both sides
             start = getattr(m, key)
             found.extend(t for t in side[start : start + m.size] if t.kind == "negation")
