@@ -8,10 +8,12 @@ from .config import AggregateSettings
 from .models import Claim, Evidence, Verdict
 
 
-def relevance(similarity: float, settings: AggregateSettings) -> float:
-    """How much a piece of evidence counts, from its similarity to the claim (0..1)."""
+def relevance(similarity: float, settings: AggregateSettings, coverage: float = 0.0) -> float:
+    """How much a piece of evidence counts (0..1): from its embedding similarity to the claim, or
+    from how much of the claim it restates, whichever is higher. A long sentence that contains
+    the claim among other news embeds far from it, yet states it."""
     span = max(1e-6, settings.relevance_full - settings.relevance_floor)
-    return min(1.0, max(0.0, (similarity - settings.relevance_floor) / span))
+    return max(min(1.0, max(0.0, (similarity - settings.relevance_floor) / span)), coverage)
 
 
 def _noisy_or(strengths: Sequence[float]) -> float:
@@ -36,7 +38,7 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
     Evidence is credible when stance probability x relevance reaches `settings.credible`.
     Confidence combines independent outlets (noisy-or), so two outlets agreeing count more than one.
     """
-    rel = [relevance(e.similarity, settings) for e in evidence]
+    rel = [relevance(e.similarity, settings, e.coverage) for e in evidence]
     support = [e.probabilities.get("supports", 0.0) * r for e, r in zip(evidence, rel)]
     refute = [e.probabilities.get("refutes", 0.0) * r for e, r in zip(evidence, rel)]
     credible_support = [s if s >= settings.credible else 0.0 for s in support]
@@ -45,7 +47,7 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
     r_strength = _noisy_or(_by_outlet(evidence, credible_refute))
     n_support = sum(1 for s in _by_outlet(evidence, credible_support) if s > 0)
     n_refute = sum(1 for s in _by_outlet(evidence, credible_refute) if s > 0)
-    ordered = sorted(evidence, key=lambda e: -max(e.probabilities.get("supports", 0), e.probabilities.get("refutes", 0)) * relevance(e.similarity, settings))
+    ordered = sorted(evidence, key=lambda e: -max(e.probabilities.get("supports", 0), e.probabilities.get("refutes", 0)) * relevance(e.similarity, settings, e.coverage))
     if s_strength and r_strength:
         confidence = min(s_strength, r_strength)  # disputed is as sure as its weaker side
         rationale = f"{n_support} outlet(s) corroborate and {n_refute} conflict"

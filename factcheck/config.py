@@ -50,6 +50,7 @@ class RetrieveSettings:
     candidates: int = 50  # nearest vectors searched before filtering and grouping
     min_similarity: float = 0.45  # cosine below which a sentence is not evidence
     duplicate_similarity: float = 0.95  # near-identical sentences from different articles are one group
+    lexical_weight: float = 0.3  # ranking = cosine + this x share of the claim's content words restated
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ class Evidence:
     source: str | None
     date: str | None
     location: str
-    similarity: float
+    similarity: float  # cosine of the claim and sentence embeddings
     stance: Stance = "neutral"
+    coverage: float = 0.0  # share of the claim's content words the sentence restates (conflicts.overlap)
     score: float = 0.0
     conflict_type: str | None = None
     probabilities: dict[str, float] = field(default_factory=dict)

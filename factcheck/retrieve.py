@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .config import RetrieveSettings
-from .conflicts import find_conflict
+from .conflicts import find_conflict, overlap
 from .index import SentenceIndex
 from .models import Claim, Evidence
 
@@ -55,9 +55,12 @@ def retrieve_evidence(
     claims: Sequence[Claim], claim_vectors: np.ndarray, index: SentenceIndex, *, settings: RetrieveSettings,
     as_of: str | None = None,
 ) -> list[list[Evidence]]:
-    """Top-k evidence groups per claim, most similar first, never from the claim's own article.
+    """Top-k evidence groups per claim, most relevant first, never from the claim's own article.
 
-    Sentences with the same text (one vector) or near-identical vectors are one group: the first
+    Relevance is the cosine of the embeddings plus `lexical_weight` times the share of the
+    claim's content words the sentence restates: dense similarity alone ranks a sentence that
+    merely shares the topic above one that states the claim in other word order ("a statement
+    carried by the Korean Central News Agency Kim Yo Jong ..."). Sentences with the same text (one vector) or near-identical vectors are one group: the first
     is the evidence, the others are listed as its syndicated copies and not counted again.
     With `as_of` (YYYY-MM-DD) only articles published on or before that date are evidence.
     """
@@ -80,13 +83,15 @@ def retrieve_evidence(
                 continue
             group = _find_group(groups, row, index.vectors, settings.duplicate_similarity, lookup)
             if group is None:
-                if len(groups) >= settings.top_k:
-                    continue
                 groups.append((float(score), [row], list(members)))
             else:
                 group[1].append(row)
                 group[2].extend(members)
-        results.append([_evidence(similarity, members, lookup) for similarity, _, members in groups])
+        coverage = [overlap(claim.text, str(lookup.text[members[0]])) for _, _, members in groups]
+        order = sorted(range(len(groups)), key=lambda g: -(groups[g][0] + settings.lexical_weight * coverage[g]))
+        results.append([
+            _evidence(groups[g][0], groups[g][2], lookup, coverage=coverage[g]) for g in order[: settings.top_k]
+        ])
     return results
 
 
@@ -100,7 +105,7 @@ def _find_group(groups, row: int, vectors: np.ndarray, threshold: float, lookup:
     return None
 
 
-def _evidence(similarity: float, members: list[int], lookup: _Lookup) -> Evidence:
+def _evidence(similarity: float, members: list[int], lookup: _Lookup, *, coverage: float) -> Evidence:
     # one sentence per article: an article repeating itself is not a second copy
     seen, unique = set(), []
     for m in members:
@@ -119,6 +124,7 @@ def _evidence(similarity: float, members: list[int], lookup: _Lookup) -> Evidenc
         date=article.get("date"),
         location=source_location(article["path"], int(lookup.line[first])),
         similarity=round(similarity, 4),
+        coverage=round(coverage, 4),
         duplicates=[
             f"{lookup.articles[lookup.article_id[m]].get('source') or lookup.articles[lookup.article_id[m]]['path']}"
             f" ({source_location(lookup.articles[lookup.article_id[m]]['path'], int(lookup.line[m]))})"
