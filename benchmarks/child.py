@@ -2,6 +2,7 @@
 
     python -m benchmarks.child build CORPUS INDEX_DIR
     python -m benchmarks.child verify INDEX_DIR CLAIMS_FILE
+    python -m benchmarks.child search SHARDS_DIR QUERIES.npy '{"cache_shards": false, "mmap": true}'
 
 Prints one JSON line: seconds, counts and peak_rss_mb (VmHWM of this process).
 """
@@ -30,6 +31,14 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def rss_mb() -> float:
+    """Resident set size of this process now, in MiB."""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def main(argv: list[str]) -> None:
     from factcheck.config import Settings
     from factcheck.pipeline import build_index, claims_from_file, verify_claims
@@ -50,8 +59,22 @@ def main(argv: list[str]) -> None:
         claims = claims_from_file(claims_path)
         verdicts = verify_claims(claims, index=index, settings=settings)
         result = {"claims": len(verdicts), "indexed_vectors": int(len(index.vectors))}
+    elif command == "search":
+        # A sharded index (benchmarks/search.py) searched as verify searches: every claim in one
+        # call, 50 candidates each, then claims one at a time.
+        import numpy as np
+
+        from factcheck.ann import ShardedVectorIndex
+
+        directory, queries_path, options = rest
+        queries = np.load(queries_path)
+        result = {"rss_before_index_mb": rss_mb()}
+        index = ShardedVectorIndex(directory, **json.loads(options))
+        index.search(queries, 50)
+        for row in range(min(100, len(queries))):
+            index.search(queries[row:row + 1], 10)
     else:
-        raise SystemExit(f"unknown command {command!r}: use build or verify")
+        raise SystemExit(f"unknown command {command!r}: use build, verify or search")
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result), flush=True)

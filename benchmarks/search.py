@@ -4,6 +4,15 @@ Vectors are real all-MiniLM-L6-v2 sentence embeddings (benchmarks/realdata.py), 
 real corpus by `grow` below; queries are real sentences held out of the base set.
 
     python -m benchmarks.search --sizes 100000 1000000 --json /work/cache/search.json
+
+Sharded variants (`sharded-4x250k`: the base as 4 IVF shards, as an index above [index]
+shard_size is written) also report the peak RSS of a fresh process searching them with every
+shard loaded and with one shard at a time, mapped (what `factcheck verify` does):
+
+    python -m benchmarks.search --sizes 1000000 --variants sharded-4x250k ivf-default --json /work/cache/search-sharded.json
+
+`--quick-base` uses the 4000-sentence quick set of benchmarks.run instead of the full cache
+(about 30 s to embed), to check a variant runs at a small size.
 """
 
 from __future__ import annotations
@@ -11,14 +20,16 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from factcheck.ann import VectorIndex
+from factcheck.ann import ShardedVectorIndex, VectorIndex
 
-from . import realdata
+from . import machine, realdata
 
 QUERY_COUNT = 1000  # held-out real sentences; never part of any base set
 NEIGHBOURS = 20
@@ -28,6 +39,13 @@ def real_split() -> tuple[np.ndarray, np.ndarray]:
     """(base, queries): real sentence vectors, the last QUERY_COUNT sentences held out."""
     vectors = realdata.cached_vectors(realdata.real_sentences(), name="fnc")
     return vectors[:-QUERY_COUNT], vectors[-QUERY_COUNT:]
+
+
+def quick_split() -> tuple[np.ndarray, np.ndarray]:
+    """(base, queries) from the first 4000 real sentences, the last 500 held out (benchmarks.run's
+    quick set: about 30 s to embed on 2 cores, cached like the full set)."""
+    vectors = realdata.cached_vectors(realdata.real_sentences()[:4000], name="quick", log=False)
+    return vectors[:-500], vectors[-500:]
 
 
 def real_neighbours(base: np.ndarray) -> np.ndarray:
@@ -109,6 +127,9 @@ def measure_variant(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
                     settings: dict, sweep: list[dict] | None = None,
                     latency_queries: int = 300, repeats: int = 3) -> list[dict]:
     """Build one index and measure recall and latency for each search setting in `sweep`."""
+    if "shards" in settings:
+        return measure_sharded(base, queries, truth, name=name, settings=settings, sweep=sweep,
+                               latency_queries=latency_queries, repeats=repeats)
     started = time.perf_counter()
     index = VectorIndex(dim=base.shape[1], **settings).build(base)
     build_s = time.perf_counter() - started
@@ -130,6 +151,45 @@ def measure_variant(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
     return rows
 
 
+def measure_sharded(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *, name: str,
+                    settings: dict, sweep: list[dict] | None = None,
+                    latency_queries: int = 300, repeats: int = 3) -> list[dict]:
+    """Write `base` as settings["shards"] shards (ShardedVectorIndex.build, as a sharded index
+    version is written), then measure recall and per-claim latency with all shards loaded and
+    one at a time (cache_shards=False, mmap=True), and each mode's peak RSS in a fresh process."""
+    options = {key: value for key, value in settings.items() if key != "shards"}
+    shard_size = math.ceil(len(base) / settings["shards"])
+    realdata.CACHE.mkdir(parents=True, exist_ok=True)
+    rows = []
+    # On disk beside the vector cache, not in /tmp, which may be memory-backed.
+    with tempfile.TemporaryDirectory(prefix="shards-", dir=realdata.CACHE) as directory:
+        started = time.perf_counter()
+        sharded = ShardedVectorIndex.build(directory, [base], shard_size=shard_size,
+                                           dim=base.shape[1], **options)
+        build_s = time.perf_counter() - started
+        kinds = [shard["kind"] for shard in sharded.shards]
+        np.save(Path(directory) / "queries.npy", queries)
+        del sharded
+        for search_settings in sweep or [{}]:
+            for mode, load in (("all-loaded", {}), ("one-at-a-time", {"cache_shards": False, "mmap": True})):
+                index = ShardedVectorIndex(directory, **options, **search_settings, **load)
+                _, ids = index.search(queries, truth.shape[1])
+                count = latency_queries if mode == "all-loaded" else min(latency_queries, 100)
+                row = {"size": len(base), "variant": name, **settings, **search_settings, "mode": mode,
+                       "shard_size": shard_size, "shard_kinds": kinds, "build_s": round(build_s, 2),
+                       "recall_at_10": round(recall_at_k(ids, truth), 4),
+                       **latency_ms(index, queries, count=count, repeats=repeats)}
+                del index
+                gc.collect()
+                child = machine.run_child(["search", directory, str(Path(directory) / "queries.npy"),
+                                           json.dumps({**search_settings, **load})])
+                row["search_peak_rss_mb"] = child["peak_rss_mb"]  # VmHWM: mapped shard pages count too
+                row["rss_before_index_mb"] = child["rss_before_index_mb"]
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    return rows
+
+
 def geometry(truth_scores: np.ndarray) -> dict[str, float]:
     """How close held-out queries are to the base: shows grown data looks like real data."""
     return {"top1_cos_median": round(float(np.median(truth_scores[:, 0])), 4),
@@ -145,15 +205,17 @@ VARIANTS: dict[str, tuple[dict, list[dict]]] = {
     "ivf-default": ({"kind": "ivf"}, [{"ivf_nprobe": 64}, {"ivf_nprobe": 32}]),
     "hnsw32-1m": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80},
                   [{"hnsw_ef_search": ef} for ef in (64, 128, 256)]),
+    # 1M as 4 shards of 250k, each IVF with its own default lists (2048 at 250k) and nprobe.
+    "sharded-4x250k": ({"kind": "ivf", "shards": 4}, [{"ivf_nprobe": 64}]),
 }
 
 
 def run(sizes: list[int], variants: list[str], *, latency_queries: int = 300,
-        repeats: int = 3, json_path: Path | None = None) -> dict:
+        repeats: int = 3, json_path: Path | None = None, quick_base: bool = False) -> dict:
     """Measure every variant at every size on the same base and queries."""
     import faiss
 
-    real_base, queries = real_split()
+    real_base, queries = quick_split() if quick_base else real_split()
     results: dict = {"real_base": len(real_base), "queries": len(queries),
                      "faiss_threads": faiss.omp_get_max_threads(), "rows": [], "geometry": {}}
     real_truth_scores, _ = exact_top_k(real_base, queries)
@@ -183,9 +245,11 @@ def main() -> None:
     parser.add_argument("--latency-queries", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--quick-base", action="store_true",
+                        help="grow from the 4000-sentence quick set, not the full cache (a check that it runs)")
     args = parser.parse_args()
     results = run(args.sizes, args.variants, latency_queries=args.latency_queries,
-                  repeats=args.repeats, json_path=args.json)
+                  repeats=args.repeats, json_path=args.json, quick_base=args.quick_base)
     print(json.dumps(results["geometry"], indent=1))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")

@@ -160,7 +160,7 @@ class VectorIndex:
             return (np.full((len(matrix), max(k, 0)), -np.inf, np.float32),
                     np.full((len(matrix), max(k, 0)), -1, np.int64))
         scores, ids = self.index.search(matrix, k)
-        return scores, ids
+        return _best_first(scores, ids)
 
     def __len__(self) -> int:
         return 0 if self.index is None else int(self.index.ntotal)
@@ -237,14 +237,18 @@ def merge_top_k(scores: list[np.ndarray], ids: list[np.ndarray],
     all_scores = np.concatenate(scores, axis=1)
     all_ids = np.concatenate(ids, axis=1)
     all_scores = np.where(all_ids < 0, -np.inf, all_scores)
-    if all_scores.shape[1] > k:
-        part = np.argpartition(-all_scores, k - 1, axis=1)[:, :k]
-        all_scores = np.take_along_axis(all_scores, part, axis=1)
-        all_ids = np.take_along_axis(all_ids, part, axis=1)
-    # Sort by score, then id, so equal scores come out in one fixed order.
-    order = np.lexsort((all_ids, -all_scores), axis=1)
-    return (np.take_along_axis(all_scores, order, axis=1).astype(np.float32),
-            np.take_along_axis(all_ids, order, axis=1))
+    # A full sort (k x shards per query is small), not argpartition, which would pick among
+    # scores tied at the k-th place arbitrarily: here the lowest ids win.
+    all_scores, all_ids = _best_first(all_scores, all_ids)
+    return all_scores[:, :k], all_ids[:, :k]
+
+
+def _best_first(scores: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort each row by score, then id, so equal scores come out in one fixed order whatever
+    the index layout (FAISS leaves ties in heap order, which differs between one index and shards)."""
+    order = np.lexsort((ids, -scores), axis=1)
+    return (np.take_along_axis(scores, order, axis=1).astype(np.float32),
+            np.take_along_axis(ids, order, axis=1))
 
 
 class ShardedVectorIndex:
@@ -335,10 +339,16 @@ def _rebatch(batches: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
             held += take
             batch = batch[take:]
             if held == size:
-                yield np.concatenate(pending)
+                yield _joined(pending)
                 pending, held = [], 0
     if held:
-        yield np.concatenate(pending)
+        yield _joined(pending)
+
+
+def _joined(pending: list[np.ndarray]) -> np.ndarray:
+    # A batch that is a whole shard by itself (a slice of mapped vectors) is passed on as it
+    # is: copying it would hold the shard twice while it is indexed.
+    return pending[0] if len(pending) == 1 else np.concatenate(pending)
 
 
 def _write_json(path: Path, data: dict) -> None:

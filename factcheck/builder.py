@@ -31,7 +31,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import InputError
-from .index import SEARCH_FILE, ARTICLE_COLUMNS, ARTICLE_SCHEMA, SENTENCE_COLUMNS, SENTENCE_SCHEMA, StagedVersion, StoredVersion, VectorFileWriter
+from .index import (
+    ARTICLE_COLUMNS, ARTICLE_SCHEMA, SEARCH_FILE, SENTENCE_COLUMNS, SENTENCE_SCHEMA, SHARDS_DIR, StagedVersion, StoredVersion,
+    VectorFileWriter, release_mapped_pages,
+)
 from .models import Article, Sentence
 
 BATCH_SENTENCES = 20_000  # sentences per batch: a few MB of text, ~30 MB of 384-d vectors
@@ -314,13 +317,33 @@ def _row_groups(path: Path):
 
 
 def write_search_index(staging: Path, dimension: int, settings: dict) -> dict:
-    """Above the exact-search size, train the approximate index once here, not at every load."""
-    from .ann import VectorIndex
+    """Above the exact-search size, train the approximate index once here, not at every load.
 
+    Above `shard_size` vectors, write one index per `shard_size` rows instead (shards/), each
+    exact or approximate by its own size, reading the mapped vectors a shard at a time. Returns
+    the manifest's `search` entry.
+    """
+    from .ann import ShardedVectorIndex, VectorIndex
+
+    settings = dict(settings)
+    shard_size = int(settings.pop("shard_size", 0) or 0)
     vectors = np.load(staging / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    if shard_size and len(vectors) > shard_size:
+        sharded = ShardedVectorIndex.build(
+            staging / SHARDS_DIR, _mapped_slices(vectors, shard_size), shard_size=shard_size, dim=dimension, **settings
+        )
+        shards = [{key: shard[key] for key in ("file", "count", "kind")} for shard in sharded.shards]
+        return {"kind": "sharded", "shard_size": shard_size, "shards": shards, **settings}
     search = VectorIndex(dim=dimension, **settings)
     kind = search.resolved_kind(len(vectors))
     if kind != "flat":
         search.build(np.ascontiguousarray(vectors))
         search.save(staging / SEARCH_FILE)
-    return {"kind": kind, **settings}
+    return {"kind": kind, "shard_size": shard_size, **settings}
+
+
+def _mapped_slices(vectors: np.ndarray, size: int):
+    """Consecutive `size`-row slices of mapped vectors; each one's pages are let go once it is used."""
+    for start in range(0, len(vectors), size):
+        yield vectors[start:start + size]
+        release_mapped_pages(vectors)

@@ -33,14 +33,17 @@ class IndexSettings:
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     build_batch: int = 20_000  # sentences a build reads, embeds and writes at a time (its memory)
+    shard_size: int = 1_000_000  # above this many vectors the search index is split into shards; 0: never
 
 
 def search_settings(index: IndexSettings) -> dict:
-    """The FAISS search settings a build records in the index (factcheck.ann.VectorIndex fields)."""
+    """The search settings a build records in the index: factcheck.ann.VectorIndex fields, and
+    shard_size, the most vectors one search shard holds (0: one unsharded index)."""
     return {
         "exact_threshold": index.exact_search_max, "approximate": index.approximate,
         "ivf_nlist": index.ivf_nlist or None, "ivf_nprobe": index.ivf_nprobe,
         "hnsw_m": index.hnsw_m, "hnsw_ef_search": index.hnsw_ef_search,
+        "shard_size": index.shard_size,
     }
 
 

@@ -8,6 +8,8 @@ Layout of an index directory::
         articles.parquet
         sentences.parquet  one row per sentence; `vector_row` points into vectors.npy
         vectors.npy      one L2-normalised float32 row per unique sentence text
+        search.faiss     above the exact-search size: the trained approximate index, or, above
+        shards/          the shard size, one FAISS index per `shard_size` vector rows + shards.json
 
     A build writes the tables a row group per batch and vectors.npy a block of rows at a time
     (`StagedVersion`, `VectorFileWriter`, builder.py); the files are ordinary parquet and .npy.
@@ -53,6 +55,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
 SEARCH_FILE = "search.faiss"  # the trained approximate index, present only above the exact-search size
+SHARDS_DIR = "shards"  # instead of SEARCH_FILE above the shard size: shard files and ann.SHARDS_FILE
 _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
@@ -103,13 +106,27 @@ class SentenceIndex:
 
 
 def _load_search(version: Path, vectors: np.ndarray, options: dict):
-    """The version's trained approximate index when it has one, else exact inner-product search."""
-    from .ann import VectorIndex
+    """The version's shards or trained approximate index when it has them, else exact search."""
+    from .ann import ShardedVectorIndex, VectorIndex
 
-    settings = {k: v for k, v in options.items() if k != "kind"}
+    settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
+    if options.get("kind") == "sharded":
+        # one shard at a time, mapped rather than read: a search never holds every shard
+        return ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
     if (version / SEARCH_FILE).is_file():
         return VectorIndex.load(version / SEARCH_FILE, **settings)
     return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
+
+
+def _required_files(manifest: dict) -> list[str]:
+    """The files a version must have checksums for: the tables and vectors, and a sharded
+    version's shard list and every shard it names (paths relative to the version)."""
+    search = manifest.get("search") or {}
+    if search.get("kind") != "sharded":
+        return list(FILES)
+    from .ann import SHARDS_FILE
+
+    return [*FILES, f"{SHARDS_DIR}/{SHARDS_FILE}", *(f"{SHARDS_DIR}/{shard['file']}" for shard in search["shards"])]
 
 
 # --------------------------------------------------------------------------- reading
@@ -167,6 +184,7 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
         embedder_name, dimension = manifest["embedder"]["name"], int(manifest["embedder"]["dimension"])
         checksums = dict(manifest["checksums"])
         manifest["counts"]["articles"]
+        required = _required_files(manifest)
     except (OSError, ValueError, KeyError, TypeError) as exc:  # ValueError covers JSON and UTF-8 errors
         raise IndexDamagedError(f"Index at {index_dir} is damaged (manifest unreadable: {exc!r}); {rebuild}") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -180,8 +198,10 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
             f"use the same embedder (--embedder/--model or configs), or {rebuild}"
         )
     if verify:
-        for name in (*FILES, *(n for n in checksums if n not in FILES)):
+        for name in (*required, *(n for n in checksums if n not in required)):
             path = version / name
+            if not _inside_version(name):
+                raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest names {name!r}, outside the version); {rebuild}")
             if name not in checksums:
                 raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest has no checksum for {name}); {rebuild}")
             if not path.is_file():
@@ -191,14 +211,23 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
     return manifest
 
 
+def _inside_version(name: str) -> bool:
+    """A checksum name is a plain relative path inside the version (shards/... has a '/')."""
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and all(part not in ("", ".", "..") for part in parts)
+
+
 def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> SentenceIndex:
     rebuild = _rebuild_hint(index_dir)
     manifest = _check_version(index_dir, version, embedder=embedder, verify=verify)
     dimension = int(manifest["embedder"]["dimension"])
+    # A version with a saved search index reads vectors only by row (claims, duplicate groups):
+    # map them, so a verify over a huge index does not hold them all. Exact search copies them anyway.
+    mapped = (manifest.get("search") or {}).get("kind", "flat") != "flat"
     try:
         articles = pd.read_parquet(version / "articles.parquet")
         sentences = pd.read_parquet(version / "sentences.parquet")
-        vectors = np.load(version / "vectors.npy", allow_pickle=False)
+        vectors = np.load(version / "vectors.npy", mmap_mode="r" if mapped else None, allow_pickle=False)
     except Exception as exc:  # pyarrow/numpy raise many types for a truncated file
         raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
     if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
@@ -232,14 +261,22 @@ class StoredVersion:
         page cache the kernel keeps anyway, and would otherwise count in this process's RSS until
         the whole file had been read."""
         block = np.array(self.vectors[rows], dtype=np.float32)
-        mapping = getattr(self.vectors, "_mmap", None)
-        if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
-            mapping.madvise(mmap.MADV_DONTNEED)
+        release_mapped_pages(self.vectors)
         return block
 
     def batches(self, name: str, columns: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
         """Record batches of `name` (articles.parquet, sentences.parquet), one row group at a time."""
         yield from pq.ParquetFile(self.path / name).iter_batches(batch_size=batch_size, columns=columns)
+
+
+def release_mapped_pages(vectors: np.ndarray) -> None:
+    """Let go of the pages of a memory-mapped array read so far (a no-op for an in-memory one).
+
+    They are page cache the kernel keeps anyway; mapped, they would count in this process's RSS
+    until the whole file had been read."""
+    mapping = getattr(vectors, "_mmap", None)
+    if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+        mapping.madvise(mmap.MADV_DONTNEED)
 
 
 def open_version(index_dir: str | Path, *, embedder: str | None) -> StoredVersion:
@@ -296,7 +333,7 @@ class StagedVersion:
                 "built_at": self.stamp.isoformat(timespec="seconds"),
                 "embedder": {"name": embedder_name, "dimension": int(dimension)},
                 "counts": {key: int(value) for key, value in counts.items()},
-                "checksums": {f: _sha256(self.staging / f) for f in (*FILES, SEARCH_FILE) if (self.staging / f).is_file()},
+                "checksums": {name: _sha256(self.staging / name) for name in _version_files(self.staging)},
                 **(extra or {}),
             }
             (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -358,9 +395,21 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def _version_files(staging: Path) -> list[str]:
+    """Every file of a staged version but its manifest, as '/'-separated paths relative to it."""
+    return sorted(
+        path.relative_to(staging).as_posix() for path in staging.rglob("*") if path.is_file() and path != staging / "manifest.json"
+    )
+
+
 def _fsync_dir_files(directory: Path) -> None:
+    """fsync every file below `directory`, and its subdirectories, whose entries (shards/) must last too."""
     for child in directory.iterdir():
-        _fsync(child)
+        if child.is_dir():
+            _fsync_dir_files(child)
+            _fsync_directory(child)
+        else:
+            _fsync(child)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -70,3 +70,15 @@ def test_ray_build_with_real_model_matches_within_tolerance(tmp_path):
     build_index([CORPUS], index_dir=tmp_path / "local", settings=settings, fresh=True)
     build_index_ray([CORPUS], index_dir=tmp_path / "ray", settings=settings, fresh=True)
     assert_same_index(tmp_path / "local", tmp_path / "ray", atol=1e-5)
+
+
+def test_ray_build_shards_like_local(tmp_path):
+    """Both build paths end in the same writer: above shard_size both write the same shards."""
+    settings = HASH.with_overrides(index={"shard_size": 40})
+    build_index([CORPUS], index_dir=tmp_path / "local", settings=settings, fresh=True)
+    build_index_ray([CORPUS], index_dir=tmp_path / "ray", settings=settings, fresh=True)
+    assert_same_index(tmp_path / "local", tmp_path / "ray")
+    left, right = load_index(tmp_path / "local"), load_index(tmp_path / "ray")
+    assert left.manifest["search"] == right.manifest["search"] and right.manifest["search"]["kind"] == "sharded"
+    shards = [name for name in right.manifest["checksums"] if name.startswith("shards/")]
+    assert len(shards) == 4 and all(right.manifest["checksums"][n] == left.manifest["checksums"][n] for n in shards)
