@@ -30,12 +30,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstrings reflow to the terminal; `code` and *emphasis* render
 )
 console = Console(stderr=True)
 out = Console()
 
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory [default: indexes/default, or index.dir in the config].")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML) [default: configs/default.toml when present].")]
+IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory \\[default: indexes/default, or index.dir in the config].")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML) \\[default: configs/default.toml when present].")]
 EmbedderOption = Annotated[Optional[str], typer.Option("--embedder", help="Embedder backend: sentence-transformers or hash.")]
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")]
 
@@ -101,7 +102,7 @@ def build_index_command(
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new index instead of adding to the existing one.")] = False,
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping.")] = False,
     engine: Annotated[str, typer.Option("--engine", help="'local' (this process) or 'ray' (spread reading and embedding over a Ray cluster; pip install factcheck[ray]).")] = "local",
-    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join [default: start a local Ray instance].")] = None,
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -141,11 +142,11 @@ def verify_command(
     article: Annotated[Optional[Path], typer.Option("--article", help="Check every check-worthy sentence of this article file against the index.")] = None,
     all_articles: Annotated[bool, typer.Option("--all", help="Cross-reference run: check every article in the index against all the others.")] = False,
     index: IndexOption = None,
-    top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim [default: 5].")] = None,
-    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend (see the list in the config file).")] = None,
+    top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim \\[default: 5].")] = None,
+    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend: hybrid (slot alignment + the shipped MiniLM model), rules, minilm or local-nli \\[default: hybrid, or stance.backend in the config].")] = None,
     stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based stance backend.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Markdown report path [default: reports/<timestamp>-<name>.md].")] = None,
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path [default: beside the report, .json].")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Markdown report path \\[default: reports/TIMESTAMP-NAME.md].")] = None,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path \\[default: beside the report, .json].")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
     html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths) or 'json' (the whole report JSON on stdout).")] = "text",
@@ -262,10 +263,10 @@ def _print_summary(verdicts, *, quiet: bool) -> None:
 @app.command("eval")
 def eval_command(
     dataset: Annotated[str, typer.Argument(help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, or all.")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder holding the dataset folders [default: ../shared/datasets when it exists].")] = None,
-    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend to measure [default: the configured one].")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder holding the dataset folders \\[default: ../shared/datasets when it exists].")] = None,
+    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend to measure \\[default: the configured one].")] = None,
     stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based backend.")] = None,
-    split: Annotated[Optional[str], typer.Option("--split", help="Split to score [default: the held-out test split].")] = None,
+    split: Annotated[Optional[str], typer.Option("--split", help="Split to score \\[default: the held-out test split].")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score a deterministic sample of this many pairs.")] = None,
     aggregation: Annotated[str, typer.Option("--aggregation", help="fnc-1: 'pipeline' (the verify path's segmenter and aggregator) or 'simple'.")] = "pipeline",
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
@@ -305,10 +306,10 @@ def eval_command(
 @app.command("train-stance")
 def train_stance_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write the trained model (a CrossEncoder folder).")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Dataset folder [default: ../shared/datasets].")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Dataset folder \\[default: ../shared/datasets].")] = None,
     epochs: Annotated[float, typer.Option("--epochs", help="Training epochs.")] = 2.0,
     max_pairs: Annotated[Optional[int], typer.Option("--max-pairs", help="Cap the training pairs (for a quick run).")] = None,
-    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda [default: cuda when available].")] = None,
+    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda \\[default: cuda when available].")] = None,
 ) -> None:
     """Reproduce the shipped stance model: generate training pairs from real news, fine-tune, calibrate.
 

@@ -58,7 +58,7 @@ class RetrieveSettings:
 
 @dataclass(frozen=True)
 class StanceSettings:
-    backend: str = "rules"
+    backend: str = "hybrid"
     model: str = ""
     batch_size: int = 32
 

@@ -356,3 +356,16 @@ def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[
             if len(gap) <= MAX_NEGATION_GAP:
                 found.extend(t for t in gap if t.kind == "negation")
     return found_a, found_b
+
+
+_SPECIFIC_KINDS = ("number", "year", "month", "weekday")
+
+
+def specifics_stated(claim: str, evidence: str) -> bool:
+    """Whether every number and date the claim gives is also in the evidence.
+
+    Evidence that does not state a claim's figure cannot corroborate it, however close its
+    wording: "an order covering about 4,800 people" says nothing for "8,400 residents".
+    """
+    stated = {t.norm for t in tokenize(evidence) if t.kind in _SPECIFIC_KINDS}
+    return all(t.norm in stated for t in tokenize(claim) if t.kind in _SPECIFIC_KINDS)

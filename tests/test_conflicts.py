@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.conflicts import find_conflict, overlap
+from factcheck.conflicts import find_conflict, overlap, specifics_stated
 from factcheck.stance import RulesStance
 
 CONFLICTS = [
@@ -13,6 +13,8 @@ CONFLICTS = [
     ("The US has about 18,500 troops in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills.", "number"),
     ("The water level was rising on Thursday.", "By Thursday the water level was falling.", "antonym"),
     ("Spokesperson Priya Raman said engineers were monitoring the dam.", "Spokesperson Colin Hadley said engineers were monitoring the dam.", "entity"),
+    # the negation sits before the first word the two share: "did not | stop the sirens"
+    ("The county did not stop the flood sirens.", "Its steps included stopping the flood sirens and closing two bridges.", "negation"),
 ]
 AGREEMENTS = [
     ("The US has about 28,500 troops stationed in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills."),
@@ -51,3 +53,13 @@ def test_rules_stance_labels():
     assert support.label == "supports" and neutral.label == "neutral"
     for result in (refute, support, neutral):
         assert abs(sum(result.probabilities.values()) - 1) < 1e-6
+
+
+def test_support_needs_the_claims_numbers_and_dates():
+    assert specifics_stated("About 4,800 people were evacuated on Tuesday.", "Some 4,800 people left their homes on Tuesday.")
+    assert not specifics_stated("About 9,000 people were evacuated.", "Thousands of people were evacuated from the valley.")
+    assert not specifics_stated("The dam was built in 1962.", "The dam was built to protect the valley.")
+    rules = RulesStance()
+    [number] = rules.classify_batch([("About 9,000 people were evacuated from the valley.",
+                                      "Thousands of people were evacuated from the valley as the river rose.")])
+    assert number.label == "neutral"

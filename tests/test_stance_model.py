@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from factcheck.errors import ModelError
+from factcheck.stance import RulesStance
 from factcheck.stance_nli import (
     SHIPPED_MODEL_DIR,
     CrossEncoderStance,
@@ -120,3 +121,29 @@ def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) 
     again = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1,
                              retrieval_cache=cache, aggregation="simple")
     assert again["fnc_score"] == fnc["fnc_score"]
+
+
+def test_hybrid_reads_paraphrase_and_keeps_named_conflicts() -> None:
+    from factcheck.stance import HybridStance, load_stance_model
+
+    hybrid = load_stance_model("hybrid")
+    assert isinstance(hybrid, HybridStance)
+    conflict, paraphrase, unstated, unrelated = hybrid.classify_batch([
+        ("The union accepted the offer.", "The union rejected the offer."),
+        ("Mayor Dana Holt said the city has no interest in talks with the developer.",
+         "In a statement read by her office, Mayor Dana Holt declared that Riverton has no interest in "
+         "any meeting or negotiation with the developer, whatever it proposes."),
+        ("About 9,000 people were evacuated from the valley.",
+         "Thousands of people were evacuated from the valley as the river rose."),
+        ("Prices of rice in Tokyo rose by 5 percent.", "The dam was built in 1962."),
+    ])
+    assert (conflict.label, conflict.conflict_type) == ("refutes", "antonym")
+    assert paraphrase.label == "supports"  # the rules alone leave it neutral
+    assert RulesStance().classify_batch([("Mayor Dana Holt said the city has no interest in talks with the developer.",
+                                          "In a statement read by her office, Mayor Dana Holt declared that Riverton "
+                                          "has no interest in any meeting or negotiation with the developer, whatever "
+                                          "it proposes.")])[0].label == "neutral"
+    assert unstated.label != "supports"  # no evidence for the figure 9,000
+    assert unrelated.label == "neutral"
+    for result in (conflict, paraphrase, unstated, unrelated):
+        assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6

@@ -68,3 +68,30 @@ def test_report_escapes_quoted_text():
     assert data["claims"][0]["evidence"][0]["sentence"] == evil  # JSON keeps the text as it was
     json.dumps(data)
     assert escape("a_b") == "a\\_b"
+
+
+def test_a_claim_restated_inside_a_long_sentence_is_found_and_counts(hash_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Ferry talks stall\n\nIn a statement read out at the harbour on Friday evening after a long and at times "
+        "heated meeting with the port authority, the coast guard, dock owners, union leaders and two city "
+        "councillors, Mayor Dana Holt said the ferry service to Carrow Island would resume next week, weeks ahead "
+        "of the schedule published last month.\n", encoding="utf-8")
+    topical = ["Mayor Dana Holt visited Carrow Island.", "Mayor Dana Holt rode the Carrow Island ferry.",
+               "The Carrow Island ferry service is under review, Mayor Dana Holt said.",
+               "The ferry to Carrow Island is run by the city.", "Ferry tickets to Carrow Island cost four dollars."]
+    (corpus / "b.txt").write_text("Island news\n\n" + " ".join(topical) + "\n", encoding="utf-8")
+    claim = Claim("c", "Mayor Dana Holt said the ferry service to Carrow Island would resume next week.")
+    verdicts = {}
+    for weight in (0.0, 0.3):  # without the lexical share in the ranking, topical sentences crowd it out
+        settings = hash_settings.with_overrides(index={"dir": str(tmp_path / f"index-{weight}")},
+                                                retrieve={"top_k": 2, "lexical_weight": weight})
+        build_index([corpus], index_dir=settings.index.dir, settings=settings)
+        [verdicts[weight]] = verify_claims([claim], index=load_index(settings.index.dir), settings=settings)
+    assert not any(e.sentence.startswith("In a statement") for e in verdicts[0.0].evidence)
+    assert verdicts[0.0].verdict == "unverified"
+    best = verdicts[0.3].evidence[0]
+    assert best.sentence.startswith("In a statement read out at the harbour")
+    assert best.coverage == 1.0 and best.similarity < verdicts[0.3].evidence[1].similarity
+    assert best.stance == "supports" and verdicts[0.3].verdict == "supported"
