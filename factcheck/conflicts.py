@@ -247,11 +247,29 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
             return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
         if {t.norm for t in left} & {w for t in right for w in ANTONYMS.get(t.norm, ())}:
             return Conflict("antonym", span_l, span_r)
-        names_only = kinds_l == {"proper"} and kinds_r == {"proper"} and len(left) <= 3 and len(right) <= 3
-        if names and names_only and not ({t.norm for t in left} & {t.norm for t in right}):
+        # the names in the slot: where one sentence ends ("... stationed in Japan.") and the
+        # other goes on ("... stationed in South Korea, has been holding drills"), the replaced
+        # stretch runs on past the name, so compare the names that open each side
+        names_l, names_r = _leading_names(left), _leading_names(right)
+        names_only = (
+            0 < len(names_l) <= 3 and 0 < len(names_r) <= 3
+            and (len(names_l) == len(left) or i2 == len(a))  # all names, or the sentence's tail
+            and (len(names_r) == len(right) or j2 == len(b))
+        )
+        if names and names_only and not ({t.norm for t in names_l} & {t.norm for t in names_r}):
             before = a[i1 - 1].norm if i1 > 0 else ""
-            return Conflict("place" if before in _PLACE_PREPOSITIONS else "entity", span_l, span_r)
+            kind = "place" if before in _PLACE_PREPOSITIONS else "entity"
+            return Conflict(kind, " ".join(t.text for t in names_l), " ".join(t.text for t in names_r))
     return None
+
+
+def _leading_names(tokens: list[Token]) -> list[Token]:
+    names = []
+    for t in tokens:
+        if t.kind != "proper":
+            break
+        names.append(t)
+    return names
 
 
 def _span(tokens: list[Token], kinds: set[str]) -> str:

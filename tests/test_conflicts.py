@@ -13,6 +13,8 @@ CONFLICTS = [
     ("The US has about 18,500 troops in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills.", "number"),
     ("The water level was rising on Thursday.", "By Thursday the water level was falling.", "antonym"),
     ("Spokesperson Priya Raman said engineers were monitoring the dam.", "Spokesperson Colin Hadley said engineers were monitoring the dam.", "entity"),
+    # one sentence ends on the place, the other goes on after it
+    ("The ferry has about 40 crew based in Harlow.", "The ferry, which has about 40 crew based in North Denby, sails daily.", "place"),
     # the negation sits before the first word the two share: "did not | stop the sirens"
     ("The county did not stop the flood sirens.", "Its steps included stopping the flood sirens and closing two bridges.", "negation"),
 ]

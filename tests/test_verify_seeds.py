@@ -1,7 +1,7 @@
 """The default verify path with the real models on the shared seed articles (issue 3's check).
 
 True statements of the seed stories must come out supported, and the same statements with a
-changed number, date or negation contradicted. The claims are ours (examples/seed-claims.txt);
+changed number, date, place or negation contradicted. The claims are ours (examples/seed-claims.txt);
 the articles stay in ../shared/seeds.
 """
 
@@ -26,6 +26,7 @@ CHANGED = {  # claim -> the conflict type that must be named
     "President Lee Jae Myung took office on July 4.": "date",
     "The US has about 18,500 troops stationed in South Korea.": "number",
     "South Korea did not stop anti-North loudspeaker broadcasts.": "negation",
+    "The US has about 28,500 troops stationed in Japan.": "place",
 }
 UNRELATED = ["The price of rice in Tokyo rose by 5 percent."]
 
