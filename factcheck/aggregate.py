@@ -47,7 +47,7 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
     r_strength = _noisy_or(_by_outlet(evidence, credible_refute))
     n_support = sum(1 for s in _by_outlet(evidence, credible_support) if s > 0)
     n_refute = sum(1 for s in _by_outlet(evidence, credible_refute) if s > 0)
-    ordered = sorted(evidence, key=lambda e: -max(e.probabilities.get("supports", 0), e.probabilities.get("refutes", 0)) * relevance(e.similarity, settings, e.coverage))
+    ordered = [evidence[i] for i in sorted(range(len(evidence)), key=lambda i: -max(support[i], refute[i]))]
     if s_strength and r_strength:
         confidence = min(s_strength, r_strength)  # disputed is as sure as its weaker side
         rationale = f"{n_support} outlet(s) corroborate and {n_refute} conflict"

@@ -331,7 +331,7 @@ def _edges(
             if a == b:
                 continue
             pair = (min(a, b), max(a, b))
-            rel = relevance(e.similarity, settings.aggregate)
+            rel = relevance(e.similarity, settings.aggregate, e.coverage)
             p_support, p_refute = e.probabilities.get("supports", 0.0), e.probabilities.get("refutes", 0.0)
             if e.stance == "refutes" and p_refute * rel >= credible:
                 score = p_refute * e.similarity

@@ -59,8 +59,10 @@ def retrieve_evidence(
 
     Relevance is the cosine of the embeddings plus `lexical_weight` times the share of the
     claim's content words the sentence restates: dense similarity alone ranks a sentence that
-    merely shares the topic above one that states the claim in other word order ("a statement
-    carried by the Korean Central News Agency Kim Yo Jong ..."). Sentences with the same text (one vector) or near-identical vectors are one group: the first
+    merely shares the topic above a long one that states the claim among other news ("In a
+    statement carried by the state Korean Central News Agency Kim Yo Jong, ...").
+
+    Sentences with the same text (one vector) or near-identical vectors are one group: the first
     is the evidence, the others are listed as its syndicated copies and not counted again.
     With `as_of` (YYYY-MM-DD) only articles published on or before that date are evidence.
     """
