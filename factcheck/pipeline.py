@@ -10,17 +10,16 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .aggregate import aggregate_verdict
 from .config import Settings, search_settings
-from .embed import load_embedder
+from .embed import embed_in_length_order, load_configured_embedder
 from .errors import FactcheckError, InputError
-from .builder import IndexBuilder
-from .index import SentenceIndex, index_exists, open_version, writer_lock
+from .index.builder import BuildStats, IndexBuilder
+from .index.store import SentenceIndex, index_exists, open_version, writer_lock
 from .ingest import iter_articles, read_file
 from .models import Claim, Verdict
 from .retrieve import published_by, retrieve_evidence, source_location
@@ -37,26 +36,8 @@ class Progress:
         return nullcontext(lambda n=1: None)
 
 
-@dataclass
-class BuildStats:
-    index_dir: str
-    articles_total: int = 0
-    articles_new: int = 0
-    articles_replaced: int = 0
-    sentences_total: int = 0
-    sentences_new: int = 0
-    embedded: int = 0  # unique texts that had no vector yet
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def embedder_options(settings: Settings) -> dict:
-    """Options the configured embedder backend takes (the hashing embedder takes none)."""
-    e = settings.embedder
-    return {"batch_size": e.batch_size} if e.backend in ("sentence-transformers", "onnx") else {}
-
-
 def _embedder(settings: Settings):
-    return load_embedder(settings.embedder.backend, settings.embedder.model, **embedder_options(settings))
+    return load_configured_embedder(settings.embedder)
 
 
 def build_index(
@@ -78,7 +59,7 @@ def build_index(
 
     The build streams: articles are read, segmented, embedded and written `batch_sentences`
     sentences at a time (default `settings.index.build_batch`), so its memory does not grow with
-    the corpus (see builder.py).
+    the corpus (see index/builder.py).
     """
     with writer_lock(index_dir, wait=wait):
         return _build_index_locked(
@@ -122,17 +103,10 @@ def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip,
 def _embed_all(embedder, texts: list[str], progress: Progress | None, batch_size: int) -> np.ndarray:
     """Embed in length-sorted chunks (less padding), restoring the input order."""
     progress = progress or Progress()
-    if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    chunk = max(batch_size * 4, 64)
     with progress.stage("Embedding sentences", total=len(texts)) as advance:
-        for start in range(0, len(order), chunk):
-            ids = order[start : start + chunk]
-            out[ids] = embedder.embed_batch([texts[i] for i in ids])
-            advance(len(ids))
-    return out
+        return embed_in_length_order(
+            embedder.embed_batch, texts, dimension=embedder.dimension, chunk=max(batch_size * 4, 64), advance=advance,
+        )
 
 
 # --------------------------------------------------------------------------- claims

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from .config import RetrieveSettings
-from .conflicts import find_conflict, overlap
-from .index import SentenceIndex
+from .index.store import SentenceIndex
 from .models import Claim, Evidence
+from .text.alignment import find_conflict, overlap
 
 
 def source_location(path: str, line: int) -> str:

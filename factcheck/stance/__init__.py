@@ -1,7 +1,9 @@
 """Stance: does a piece of evidence support, refute, or say nothing about a claim?
 
 Every backend implements one method, `classify_batch(pairs)`, over (claim, evidence) pairs and
-returns calibrated probabilities. Backends are picked by name from `STANCE_BACKENDS`.
+returns calibrated probabilities. Backends are picked by name from `STANCE_BACKENDS`: `rules`
+and `hybrid` here, `minilm` and `local-nli` in cross_encoder.py. The slot aligner the rules use
+is shared with retrieval, so it lives lower, in factcheck/text/alignment.py.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .models import StanceResult
+from ..models import StanceResult
 
 
 class StanceModel(Protocol):
@@ -40,7 +42,7 @@ class RulesStance:
         return [self._classify(claim, evidence) for claim, evidence in pairs]
 
     def _classify(self, claim: str, evidence: str) -> StanceResult:
-        from .conflicts import find_conflict, overlap, specifics_stated
+        from ..text.alignment import find_conflict, overlap, specifics_stated
 
         shared = overlap(claim, evidence)
         conflict = find_conflict(claim, evidence)
@@ -59,7 +61,7 @@ class HybridStance:
     decided by `RulesStance`, which is precise on reports of one story. A pair it leaves neutral
     goes to the shipped MiniLM cross-encoder (backend `minilm`), whose label stands when its
     probability reaches the threshold, except that it may not corroborate a number or date the
-    evidence does not state (`conflicts.specifics_stated`). That reads paraphrase ("Pyongyang has
+    evidence does not state (`text.alignment.specifics_stated`). That reads paraphrase ("Pyongyang has
     no interest in any meeting" for "North Korea has no interest in talks") without the model's
     false conflicts on near-identical news sentences. Thresholds chosen on dev splits only
     (benchmarks/STANCE.md).
@@ -69,7 +71,7 @@ class HybridStance:
 
     def __init__(self, model: str = "", *, support_threshold: float = 0.35, refute_threshold: float = 0.35,
                  **options: object) -> None:
-        from .stance_nli import CrossEncoderStance
+        from .cross_encoder import CrossEncoderStance
 
         self.rules = RulesStance()
         self.model = CrossEncoderStance(model or None, **options)
@@ -77,7 +79,7 @@ class HybridStance:
         self.refute_threshold = refute_threshold
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
-        from .conflicts import specifics_stated
+        from ..text.alignment import specifics_stated
 
         pairs = list(pairs)
         results = self.rules.classify_batch(pairs)
@@ -99,8 +101,8 @@ def _result(label: str, p: float, conflict_type: str | None = None) -> StanceRes
 
 
 def _learned_backends() -> dict[str, type]:
-    # stance_nli imports numpy only; torch and the weights load on first use
-    from .stance_nli import CrossEncoderStance, LocalNLIStance
+    # cross_encoder imports numpy only; torch and the weights load on first use
+    from .cross_encoder import CrossEncoderStance, LocalNLIStance
 
     return {"minilm": CrossEncoderStance, "local-nli": LocalNLIStance, "hybrid": HybridStance}
 
@@ -109,7 +111,7 @@ STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance, **_learned_backends()}
 
 def load_stance_model(backend: str, model: str = "", **options: object) -> StanceModel:
     """Stance backend by name; loaded once per process."""
-    from .backends import load_backend
+    from ..backends import load_backend
 
     return load_backend(STANCE_BACKENDS, "stance", backend, model, **options)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelError
-from .models import STANCES, StanceResult
+from ..errors import ModelError
+from ..models import STANCES, StanceResult
 
 LABELS: tuple[str, ...] = STANCES  # ("supports", "refutes", "neutral"): the model's output order
-SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "resources" / "stance-minilm"
+SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "stance-minilm"
 CALIBRATION_FILE = "stance_calibration.json"
 # Conflict types precise enough to overrule the model's "supports" (see CrossEncoderStance).
 CERTAIN_CONFLICTS = ("number", "date", "negation", "antonym")
@@ -33,7 +33,7 @@ class StanceCalibration:
     refute_threshold: float = 0.5  # refutes wins once its probability reaches this
     max_length: int = 256
     # cosine (base MiniLM embeddings) under which a body is "unrelated" to a headline, fitted on
-    # FNC-1 *train* bodies (lead sentence vs own body / other bodies); used by factcheck.evaluate
+    # FNC-1 *train* bodies (lead sentence vs own body / other bodies); used by factcheck.eval.evaluate
     related_threshold: float = 0.5
 
     @classmethod
@@ -80,9 +80,9 @@ def combine_directions(forward: np.ndarray, reverse: np.ndarray | None,
 
 
 def _find_conflict(claim: str, evidence: str) -> tuple[str | None, str]:
-    """The lead's slot aligner when present (factcheck.conflicts), else no conflict."""
+    """The lead's slot aligner when present (factcheck.text.alignment), else no conflict."""
     try:
-        from .conflicts import find_conflict
+        from ..text.alignment import find_conflict
     except ImportError:
         return None, ""
     found: Any = find_conflict(claim, evidence)
@@ -163,7 +163,7 @@ class CrossEncoderStance:
 
     Scores (claim, evidence) and (evidence, claim), lets a confident contradiction win, returns
     temperature-calibrated probabilities and, for refutes, the conflict type named by
-    `factcheck.conflicts` ("other" when it names none). With `conflict_override` (default), a
+    `factcheck.text.alignment` ("other" when it names none). With `conflict_override` (default), a
     certain slot mismatch (number, date, negation, antonym) between closely matching sentences
     makes the pair "refutes" whatever the model said (dev macro-F1 moved by -0.001..+0.002; it is
     there for claims whose one changed number or date the model reads as "neutral").
@@ -178,7 +178,8 @@ class CrossEncoderStance:
         if not (self.model_dir / "model.safetensors").is_file():
             raise ModelError(
                 f"The stance model is missing from {self.model_dir}: reinstall factcheck, or "
-                "train one with `python -m factcheck.train_stance --output-dir DIR`."
+                "train one with `factcheck train-stance --output-dir DIR` "
+                "(`factcheck.eval.train.train_stance` from Python)."
             )
         self.calibration = StanceCalibration.load(self.model_dir)
         self.conflict_override = conflict_override

@@ -9,8 +9,9 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
-from .models import VERDICTS, Evidence, Verdict
+from .. import __version__
+from ..files import atomic_write
+from ..models import VERDICTS, Evidence, Verdict
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LABEL = {
@@ -140,8 +141,5 @@ def write_report(markdown: str, data: dict, *, report_path: str | Path, json_pat
     report_path = Path(report_path)
     json_path = Path(json_path) if json_path else report_path.with_suffix(".json")
     for path, content in ((report_path, markdown), (json_path, json.dumps(data, indent=2, ensure_ascii=False))):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
+        atomic_write(path, content)
     return report_path, json_path

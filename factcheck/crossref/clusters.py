@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import PurePath
 
-from .aggregate import relevance
+from ..aggregate import relevance
+from ..config import Settings
+from ..models import Verdict
 from .attribution import Attribution, attribute
-from .config import Settings
-from .models import Verdict
 
 MATRIX_COUNTS = ("corroborated", "conflicting", "conflicting_date_unknown")
 TIME_LABELS = ("contradiction", "date unknown", "superseded", "changed over time")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import Literal
 
 import numpy as np
 
-from .errors import FactcheckError, IndexDamagedError, NoIndexError
+from ..errors import FactcheckError, IndexDamagedError, NoIndexError
+from ..files import atomic_path, atomic_write
 
 try:
     import faiss
@@ -175,16 +175,8 @@ class VectorIndex:
         """Write the index to `path` atomically (temporary sibling, then os.replace)."""
         if self.index is None:
             raise FactcheckError("Nothing to save: build the index first.")
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(handle)
-        try:
-            faiss.write_index(self.index, tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_path(path) as tmp:
+            faiss.write_index(self.index, str(tmp))
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, mmap: bool = False, **settings) -> VectorIndex:
@@ -298,8 +290,7 @@ class ShardedVectorIndex:
             shards.append({"file": name, "offset": offset, "count": len(matrix),
                            "kind": index.current_kind})
             del index
-        _write_json(directory / SHARDS_FILE, {"format": SHARDS_FORMAT, "dim": dim,
-                                              "shards": shards})
+        atomic_write(directory / SHARDS_FILE, json.dumps({"format": SHARDS_FORMAT, "dim": dim, "shards": shards}, indent=2) + "\n")
         return cls(directory, **settings)
 
     def __len__(self) -> int:
@@ -351,7 +342,3 @@ def _joined(pending: list[np.ndarray]) -> np.ndarray:
     return pending[0] if len(pending) == 1 else np.concatenate(pending)
 
 
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)

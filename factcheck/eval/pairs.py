@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from ..text.lexicon import ANTONYM_FORMS, MONTHS, WEEKDAYS
 from .datasets import LabeledPair
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -30,35 +31,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 # -- word lists ------------------------------------------------------------------------------
-# Antonymous predicates and modifiers that flip a news claim; one direction each, both used.
-_ANTONYM_PAIRS = [
-    ("accept", "reject"), ("accepted", "rejected"), ("accepts", "rejects"),
-    ("approve", "reject"), ("approved", "rejected"), ("approves", "rejects"),
-    ("increase", "decrease"), ("increased", "decreased"), ("increases", "decreases"),
-    ("rise", "fall"), ("rose", "fell"), ("rises", "falls"), ("rising", "falling"),
-    ("higher", "lower"), ("more", "fewer"), ("most", "least"), ("larger", "smaller"),
-    ("largest", "smallest"), ("biggest", "smallest"), ("win", "lose"), ("won", "lost"),
-    ("wins", "loses"), ("winning", "losing"), ("before", "after"), ("guilty", "innocent"),
-    ("alive", "dead"), ("confirmed", "denied"), ("confirms", "denies"), ("confirm", "deny"),
-    ("true", "false"), ("legal", "illegal"), ("allowed", "banned"), ("opened", "closed"),
-    ("open", "closed"), ("first", "last"), ("male", "female"), ("men", "women"),
-    ("man", "woman"), ("boy", "girl"), ("positive", "negative"), ("success", "failure"),
-    ("successful", "unsuccessful"), ("agreed", "refused"), ("supports", "opposes"),
-    ("supported", "opposed"), ("support", "oppose"), ("victory", "defeat"), ("strong", "weak"),
-    ("safe", "dangerous"), ("cheap", "expensive"), ("early", "late"), ("north", "south"),
-    ("east", "west"), ("gained", "lost"), ("able", "unable"), ("possible", "impossible"),
-    ("likely", "unlikely"), ("real", "fake"), ("genuine", "fake"), ("survived", "died"),
-    ("released", "detained"), ("freed", "captured"), ("arrested", "released"),
-    ("raised", "lowered"), ("expanded", "reduced"), ("added", "removed"), ("hired", "fired"),
-    ("joined", "left"), ("entered", "left"), ("started", "stopped"), ("began", "ended"),
-    ("up", "down"), ("above", "below"), ("inside", "outside"), ("always", "never"),
-    ("all", "none"), ("everyone", "no one"), ("new", "old"), ("young", "old"),
-    ("rich", "poor"), ("happy", "sad"), ("love", "hate"), ("loved", "hated"),
-    ("friend", "enemy"), ("ally", "enemy"), ("peace", "war"), ("wanted", "refused"),
-    ("found", "lost"), ("passed", "failed"), ("pass", "fail"), ("healthy", "sick"),
-]
 _ANTONYMS: dict[str, str] = {}
-for _a, _b in _ANTONYM_PAIRS:
+for _a, _b in ANTONYM_FORMS:
     _ANTONYMS.setdefault(_a, _b)
     _ANTONYMS.setdefault(_b, _a)
 
@@ -82,9 +56,8 @@ for _a, _b in _SYNONYM_PAIRS:
 
 _NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "twelve", "twenty", "dozens", "hundreds", "thousands", "millions"]
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_MONTHS = [name.capitalize() for name in MONTHS]
+_WEEKDAYS = [name.capitalize() for name in WEEKDAYS]
 
 _AUX = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should|may|might|"
                   r"must|does|do|did)\b(?! not\b)(?!n't)")

@@ -3,7 +3,7 @@
 `build_index_ray(paths, *, index_dir, settings, address=None)` builds the same index as
 `pipeline.build_index` (same article and sentence ids, metadata and vector rows; vectors equal
 within float tolerance): the distributed steps only replace the two loops that cost time, and
-the index is assembled and written by the driver exactly as the local path does (builder.py).
+the index is assembled and written by the driver exactly as the local path does (index/builder.py).
 With no address a local Ray instance is started (what the tests use); with one, the workers
 need factcheck and the embedding model installed (e.g. `pip install .[ray]` in the image).
 """
@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Settings, search_settings
-from .errors import ConfigError, InputError
-from .builder import IndexBuilder
-from .pipeline import embedder_options
-from .index import index_exists, open_version, writer_lock
-from .models import Article, Sentence
+from ..config import Settings, search_settings
+from ..embed import embedder_options, length_sorted_chunks, load_configured_embedder
+from ..errors import ConfigError, InputError
+from ..index.builder import BuildStats, IndexBuilder
+from ..index.store import index_exists, open_version, writer_lock
+from ..models import Article, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> Non
     # Local workers inherit the environment Ray starts with: let them import factcheck from
     # this checkout and stay offline. (A runtime_env would do the same but costs seconds per
     # worker start.)
-    package_root = str(Path(__file__).resolve().parents[1])
+    package_root = str(Path(__file__).resolve().parents[2])
     saved = dict(os.environ)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
@@ -67,8 +67,8 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> Non
 
 def _segment_files(files: list[str]) -> tuple[list[tuple[Article, list[Sentence]]], list[tuple[str, str]]]:
     """Ingest + segment a group of files (runs in a Ray task)."""
-    from .ingest import iter_articles
-    from .segment import segment_article
+    from ..ingest import iter_articles
+    from ..segment import segment_article
 
     skipped: list[tuple[str, str]] = []
     out = [(article, segment_article(article))
@@ -84,7 +84,7 @@ class _EmbedWorker:
             import torch
 
             torch.set_num_threads(threads)
-        from .embed import load_embedder
+        from ..embed import load_embedder
 
         self.embedder = load_embedder(backend, model, **options)
 
@@ -100,7 +100,7 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
     ray = _require_ray()
     e = settings.embedder
     key = (ray.get_runtime_context().get_job_id(), e.backend, e.model,
-           tuple(sorted(embedder_options(settings).items())), workers, threads)
+           tuple(sorted(embedder_options(e).items())), workers, threads)
     actors = _ACTORS.get(key)
     if actors is None:
         for old in _ACTORS.values():  # one pool at a time: an old one holds CPUs
@@ -113,7 +113,7 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
         # Each actor reserves one logical CPU but runs `threads` torch threads: the reservation
         # leaves CPUs for the segmentation tasks of the next build, which run before embedding.
         remote_worker = ray.remote(num_cpus=1)(_EmbedWorker)
-        actors = [remote_worker.remote(e.backend, e.model, embedder_options(settings), threads)
+        actors = [remote_worker.remote(e.backend, e.model, embedder_options(e), threads)
                   for _ in range(max(1, workers))]
         _ACTORS[key] = actors
     return actors
@@ -127,8 +127,7 @@ def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, wor
     if not texts:
         return out
     actors = _embed_actors(settings, workers, threads_per_worker)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    chunks = [order[start:start + EMBED_CHUNK] for start in range(0, len(order), EMBED_CHUNK)]
+    chunks = list(length_sorted_chunks(texts, EMBED_CHUNK))
     pending = {actors[n % len(actors)].embed.remote([texts[i] for i in chunk]): chunk
                for n, chunk in enumerate(chunks)}
     while pending:
@@ -161,9 +160,7 @@ def build_index_ray(
 
 def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, workers, on_skip):
     ray = _require_ray()
-    from .embed import load_embedder
-    from .ingest import expand_paths
-    from .pipeline import BuildStats
+    from ..ingest import expand_paths
 
     start_ray(address)
     stats = BuildStats(index_dir=str(index_dir))
@@ -172,8 +169,7 @@ def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, worke
         stats.skipped.append((path, reason))
         (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
 
-    e = settings.embedder
-    embedder = load_embedder(e.backend, e.model, **embedder_options(settings))
+    embedder = load_configured_embedder(settings.embedder)
     old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
     cpus = int(ray.available_resources().get("CPU", 1))
     workers = workers or max(1, cpus // 2)  # two threads per model: better than 1 x N on CPU
@@ -182,7 +178,7 @@ def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, worke
         return embed_texts_ray(texts, settings=settings, dimension=embedder.dimension, workers=workers,
                                threads_per_worker=max(1, cpus // workers))
 
-    # From here on the same streaming assembly as pipeline.build_index (builder.py): the same
+    # From here on the same streaming assembly as pipeline.build_index (index/builder.py): the same
     # ids, rows and vectors, a batch of sentences at a time.
     builder = IndexBuilder(
         index_dir, old=old, embed=embed, embedder_name=embedder.name, dimension=embedder.dimension,

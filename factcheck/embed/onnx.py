@@ -1,8 +1,6 @@
-"""Faster embedding paths for the same model, each checked against the default backend.
+"""A faster embedding path for the same model, checked against the default backend.
 
-- `encode_sorted(model, texts, batch_size)`: dedups and length-sorts across the whole input,
-  then restores the order, for callers that would otherwise send many small batches.
-- `OnnxEmbedder`: all-MiniLM-L6-v2 on ONNX Runtime (fp32). The transformer is exported from
+`OnnxEmbedder`: all-MiniLM-L6-v2 on ONNX Runtime (fp32). The transformer is exported from
   the packaged sentence-transformers model once and cached; pooling and normalisation are done
   here exactly as sentence-transformers does (mean over the attention mask, then L2).
   Accepted only with recall@10 >= 0.99 against the default backend (benchmarks/encode.py).
@@ -20,30 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import PACKAGED_MINILM, resolve_model_path
-from .errors import ModelError
+from ..errors import ModelError
+from ..files import atomic_path
+from .base import length_sorted_chunks
+from .transformer import PACKAGED_MINILM, resolve_model_path
 
 ONNX_CACHE = Path(os.environ.get("FACTCHECK_ONNX_CACHE", Path.home() / ".cache" / "factcheck" / "onnx"))
-
-
-def encode_sorted(model, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """`model.encode` over unique texts in length order; rows come back in input order.
-
-    sentence-transformers sorts within one `encode` call already; this helps when a caller
-    would otherwise embed article by article (short calls pad to their own longest sentence)
-    and when the input repeats itself (syndicated copies are embedded once).
-    """
-    if not texts:
-        return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
-    unique = list(dict.fromkeys(texts))
-    position = {text: row for row, text in enumerate(unique)}
-    order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
-    vectors = model.encode([unique[i] for i in order], batch_size=batch_size,
-                           normalize_embeddings=True, convert_to_numpy=True,
-                           show_progress_bar=False)
-    by_unique = np.empty_like(vectors)
-    by_unique[order] = vectors
-    return np.ascontiguousarray(by_unique[[position[text] for text in texts]], dtype=np.float32)
 
 
 def export_onnx(model_dir: str, target: Path) -> Path:
@@ -71,10 +51,8 @@ def export_onnx(model_dir: str, target: Path) -> Path:
         "attention_mask": mask,
         "token_type_ids": torch.zeros((2, 16), dtype=torch.long),
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad(), warnings.catch_warnings():
+    with atomic_path(target) as tmp, torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about shapes that are fixed here by design
         torch.onnx.export(
             transformer, (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
@@ -83,7 +61,6 @@ def export_onnx(model_dir: str, target: Path) -> Path:
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
                           "last_hidden_state": axes},
         )
-    os.replace(tmp, target)
     return target
 
 
@@ -118,9 +95,7 @@ class OnnxEmbedder:
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
+        for rows in length_sorted_chunks(texts, self.batch_size):
             encoded = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
                                       max_length=self.max_length, return_tensors="np")
             feed = {name: encoded[name].astype(np.int64) for name in self._inputs if name in encoded}

@@ -13,32 +13,15 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .lexicon import ANTONYM_PAIRS, MONTHS, NUMBER_WORDS, WEEKDAYS
+
 NEGATION_CUES = frozenset(
     "not no never none nobody nothing neither nor cannot n't didn't doesn't don't isn't wasn't "
     "aren't weren't won't wouldn't hasn't haven't hadn't couldn't shouldn't".split()
 )
 
-_ANTONYM_PAIRS = [
-    ("accept", "reject"), ("accept", "refuse"), ("accept", "decline"), ("agree", "refuse"), ("agree", "disagree"),
-    ("approve", "reject"), ("approve", "veto"), ("confirm", "deny"), ("admit", "deny"), ("support", "oppose"),
-    ("allow", "ban"), ("allow", "forbid"), ("allow", "prohibit"), ("permit", "ban"), ("lift", "impose"),
-    ("increase", "decrease"), ("increase", "reduce"), ("rise", "fall"), ("rise", "drop"), ("rise", "decline"),
-    ("grow", "shrink"), ("gain", "lose"), ("win", "lose"), ("open", "close"), ("start", "stop"), ("begin", "end"),
-    ("resume", "suspend"), ("resume", "halt"), ("join", "leave"), ("arrive", "depart"), ("enter", "exit"),
-    ("expand", "cut"), ("raise", "lower"), ("raise", "cut"), ("higher", "lower"), ("more", "less"), ("more", "fewer"),
-    ("most", "least"), ("above", "below"), ("before", "after"), ("up", "down"), ("rising", "falling"),
-    ("success", "failure"), ("succeed", "fail"), ("alive", "dead"), ("survive", "die"), ("guilty", "innocent"),
-    ("legal", "illegal"), ("true", "false"), ("safe", "unsafe"), ("full", "empty"), ("first", "last"),
-    ("acquit", "convict"), ("release", "detain"), ("release", "arrest"), ("hire", "fire"), ("buy", "sell"),
-    ("import", "export"), ("attack", "defend"), ("peace", "war"), ("ally", "enemy"), ("friend", "enemy"),
-    ("include", "exclude"), ("present", "absent"), ("public", "private"), ("strengthen", "weaken"),
-    ("welcome", "reject"), ("welcome", "dismiss"), ("praise", "criticize"), ("praise", "condemn"),
-    ("easy", "difficult"), ("strong", "weak"), ("large", "small"), ("increase", "fall"), ("majority", "minority"),
-    # a reaction reported as silence vs as an answer ("silent on the offer" / "rejects the offer")
-    ("silent", "reject"), ("silent", "dismiss"), ("silent", "respond"), ("silent", "accept"),
-]
 ANTONYMS: dict[str, set[str]] = {}
-for _a, _b in _ANTONYM_PAIRS:
+for _a, _b in ANTONYM_PAIRS:
     ANTONYMS.setdefault(_a, set()).add(_b)
     ANTONYMS.setdefault(_b, set()).add(_a)
 
@@ -49,17 +32,9 @@ STOPWORDS = frozenset(
     "said says say told according".split()
 )
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-_MONTH_OF = {m: i + 1 for i, m in enumerate(_MONTHS)}
-_MONTH_OF.update({m[:3]: i + 1 for i, m in enumerate(_MONTHS)})
+_MONTH_OF = {m: i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_OF.update({m[:3]: i + 1 for i, m in enumerate(MONTHS)})
 _MONTH_OF["sept"] = 9
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
 _NOT_NEGATING_AFTER_NO = {"matter", "doubt", "longer", "sooner", "less"}
@@ -90,7 +65,7 @@ def _lemma(word: str) -> str:
     return w
 
 
-_LEMMA_E = {w for pair in _ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
+_LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
     "declare", "issue", "produce", "reduce", "close", "raise", "refuse", "decline", "release", "increase", "decrease",
     "approve", "resume", "lose", "welcome", "dismiss", "rise", "arrive", "leave", "continue", "cause", "force",
 }
@@ -117,14 +92,14 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower]))
         elif lower in ("may", "march") and word[0].isupper() and i > 0 and (_is_day(raw, i + 1) or _is_day(raw, i - 1)):
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower]))
-        elif lower in _WEEKDAYS:
+        elif lower in WEEKDAYS:
             tokens.append(Token(word, lower, "weekday"))
         elif lower == "no" and i + 1 < len(raw) and raw[i + 1].lower() in _NOT_NEGATING_AFTER_NO:
             tokens.append(Token(word, lower, "word"))  # "no matter what", "no doubt"
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation"))
-        elif lower in _NUMBER_WORDS:
-            tokens.append(Token(word, f"#{_NUMBER_WORDS[lower]:g}", "number", float(_NUMBER_WORDS[lower])))
+        elif lower in NUMBER_WORDS:
+            tokens.append(Token(word, f"#{NUMBER_WORDS[lower]:g}", "number", float(NUMBER_WORDS[lower])))
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
             tokens.append(Token(word, lower, "proper"))
         else:

@@ -1,7 +1,7 @@
-"""Train the shipped stance model: `train_stance(...)` or `python -m factcheck.train_stance`.
+"""Train the shipped stance model: `train_stance(...)` or `python -m factcheck.eval.train`.
 
 MiniLM-L6 (all-MiniLM-L6-v2 weights) fine-tuned as a 3-class cross-encoder on
-(1) pairs generated from real news and Wikipedia sentences (`factcheck.stance_data`): FNC-1
+(1) pairs generated from real news and Wikipedia sentences (`factcheck.eval.pairs`): FNC-1
 *train* bodies, Climate-FEVER evidence of training claims, Emergent training headlines; and
 (2) real labelled training pairs: Emergent train, Climate-FEVER train claims, COVID-Fact train,
 SciFact train, RTE train (not_entailment as "refutes or neutral"), HealthVer dev (80% of claims).
@@ -37,9 +37,9 @@ from .datasets import (
     load_rte,
     load_scifact,
 )
-from .errors import FactcheckError, ModelError
-from .stance_data import generate_pairs, split_sentences
-from .stance_nli import LABELS, StanceCalibration, combine_directions, softmax
+from ..errors import FactcheckError, ModelError
+from ..stance.cross_encoder import LABELS, StanceCalibration, combine_directions, softmax
+from .pairs import generate_pairs, split_sentences
 
 TARGETS = {"supports": 0, "refutes": 1, "neutral": 2, "not_supports": 3}
 
@@ -254,7 +254,7 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
         raise ModelError("Training needs torch and transformers: pip install "
                          "sentence-transformers.") from error
     from .evaluate import default_embedder
-    from .stance_nli import SequenceClassifier
+    from ..stance.cross_encoder import SequenceClassifier
 
     started = time.perf_counter()
     random.seed(seed)
@@ -363,8 +363,8 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry: `python -m factcheck.train_stance --output-dir DIR ...`."""
-    parser = argparse.ArgumentParser(prog="python -m factcheck.train_stance")
+    """Command-line entry: `python -m factcheck.eval.train --output-dir DIR ...`."""
+    parser = argparse.ArgumentParser(prog="python -m factcheck.eval.train")
     parser.add_argument("--output-dir", required=True)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--epochs", type=float, default=2.0)

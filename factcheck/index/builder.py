@@ -1,6 +1,6 @@
 """Assembling a new index version in batches, so that a build's memory does not grow with the corpus.
 
-Both build paths (`pipeline.build_index`, `distributed.build_index_ray`) hand their articles, in
+Both build paths (`pipeline.build_index`, `engines.ray.build_index_ray`) hand their articles, in
 order, to an `IndexBuilder`. Every `batch_sentences` new sentences it
 
   * gives each distinct sentence text a vector row, in order of first appearance: a text seen
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,15 +31,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .errors import InputError
-from .index import (
+from ..errors import InputError
+from ..models import Article, Sentence
+from .store import (
     ARTICLE_COLUMNS, ARTICLE_SCHEMA, SEARCH_FILE, SENTENCE_COLUMNS, SENTENCE_SCHEMA, SHARDS_DIR, StagedVersion, StoredVersion,
     VectorFileWriter, release_mapped_pages,
 )
-from .models import Article, Sentence
 
 BATCH_SENTENCES = 20_000  # sentences per batch: a few MB of text, ~30 MB of 384-d vectors
 _NEW_ARTICLES, _NEW_SENTENCES = "new-articles.parquet.part", "new-sentences.parquet.part"
+
+
+@dataclass
+class BuildStats:
+    """What a build did, filled in as it goes."""
+
+    index_dir: str
+    articles_total: int = 0
+    articles_new: int = 0
+    articles_replaced: int = 0
+    sentences_total: int = 0
+    sentences_new: int = 0
+    embedded: int = 0  # unique texts that had no vector yet
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def text_keys(hashes: Sequence[str]) -> np.ndarray:
@@ -102,7 +117,7 @@ def _merge(keys_a, values_a, keys_b, values_b):
 class IndexBuilder:
     """One build: feed it articles in order with `add`, then `finish` writes and commits the version.
 
-    `embed(texts) -> float32 array` embeds a batch of texts. `stats` (a `pipeline.BuildStats`)
+    `embed(texts) -> float32 array` embeds a batch of texts. `stats` (a `BuildStats`)
     is filled in as the build goes.
     """
 
@@ -114,7 +129,7 @@ class IndexBuilder:
         embed: Callable[[list[str]], np.ndarray],
         embedder_name: str,
         dimension: int,
-        stats,
+        stats: BuildStats,
         on_skip: Callable[[str, str], None],
         batch_sentences: int = BATCH_SENTENCES,
         search: dict | None = None,
@@ -323,7 +338,7 @@ def write_search_index(staging: Path, dimension: int, settings: dict) -> dict:
     exact or approximate by its own size, reading the mapped vectors a shard at a time. Returns
     the manifest's `search` entry.
     """
-    from .ann import ShardedVectorIndex, VectorIndex
+    from .vectors import ShardedVectorIndex, VectorIndex
 
     settings = dict(settings)
     shard_size = int(settings.pop("shard_size", 0) or 0)

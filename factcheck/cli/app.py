@@ -1,4 +1,7 @@
-"""Command line: the only module that prints, prompts or exits."""
+"""Command line: the typer app, its shared options and error handling, and the index and verify commands.
+
+The cli package is the only code that prints, prompts or exits; cli/eval.py has `eval` and `train-stance`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import FactcheckError
+from ..errors import FactcheckError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -71,7 +74,7 @@ def _setup(quiet: bool) -> _RichProgress:
 
 
 def _settings(config: Path | None, *, index: Path | None = None, embedder: str | None = None, model: str | None = None, **sections):
-    from .config import load_settings
+    from ..config import load_settings
 
     settings = load_settings(config)
     overrides = {"index": {"dir": str(index) if index else None}, "embedder": {"backend": embedder, "model": model}}
@@ -113,13 +116,13 @@ def build_index_command(
     Re-running with more files adds them and embeds only sentences whose text is new; an edited
     file replaces its earlier version. The previous index stays intact until the new one is complete.
     """
-    from .pipeline import build_index
+    from ..pipeline import build_index
 
     progress = _setup(quiet)
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
         if engine == "ray":
-            from .distributed import build_index_ray
+            from ..engines.ray import build_index_ray
 
             stats = build_index_ray(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, address=ray_address, wait=wait)
         elif engine == "local":
@@ -165,9 +168,9 @@ def verify_command(
     outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
     single-source claims, each statement with its publication date and speaker.
     """
-    from .index import load_index
-    from .pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
-    from .report import default_report_path, render_markdown, report_json, write_report
+    from ..index import load_index
+    from ..pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
+    from ..report import default_report_path, render_markdown, report_json, write_report
 
     progress = _setup(quiet)
     with _errors():
@@ -203,8 +206,8 @@ def verify_command(
         if as_of:
             meta.update(as_of=as_of, articles_left_out=left_out)
         if all_articles or html_path:
-            from .crossref import cross_reference
-            from .report_crossref import crossref_json, render_crossref_html, render_crossref_markdown, write_page
+            from ..crossref import cross_reference
+            from ..report import crossref_json, render_crossref_html, render_crossref_markdown, write_page
 
             xref = cross_reference(verdicts, settings=settings, as_of=as_of)
             title, shown = f"Cross-reference report: {name}", settings.crossref.shown
@@ -227,7 +230,7 @@ def verify_command(
         return
     _print_summary(verdicts, quiet=quiet)
     if all_articles and not quiet:
-        from .report_crossref import summary_lines
+        from ..report import summary_lines
 
         out.print("\n".join(f"  {line}" for line in summary_lines(xref, verdicts, meta)), highlight=False)
     out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
@@ -260,75 +263,10 @@ def _print_summary(verdicts, *, quiet: bool) -> None:
     out.print(table)
 
 
-@app.command("eval")
-def eval_command(
-    dataset: Annotated[str, typer.Argument(help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, or all.")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder holding the dataset folders \\[default: ../shared/datasets when it exists].")] = None,
-    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend to measure \\[default: the configured one].")] = None,
-    stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based backend.")] = None,
-    split: Annotated[Optional[str], typer.Option("--split", help="Split to score \\[default: the held-out test split].")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score a deterministic sample of this many pairs.")] = None,
-    aggregation: Annotated[str, typer.Option("--aggregation", help="fnc-1: 'pipeline' (the verify path's segmenter and aggregator) or 'simple'.")] = "pipeline",
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Measure the stance step on a labelled dataset: accuracy, macro-F1, per-class scores.
-
-    fnc-1 runs through the verify path (body split into sentences, the closest retrieved, judged
-    and aggregated) and adds the official FNC weighted score. Scores are on held-out splits.
-    """
-    import json
-
-    from .datasets import DATASETS
-    from .evaluate import evaluate_dataset, format_report
-    from .stance import load_stance_model
-
-    _setup(True)
-    with _errors():
-        settings = _settings(config, stance={"backend": stance, "model": stance_model})
-        names = list(DATASETS) if dataset == "all" else [dataset]
-        if any(name not in DATASETS for name in names):
-            raise FactcheckError(f"Unknown dataset '{dataset}': choose one of {', '.join(DATASETS)} or all")
-        model = load_stance_model(settings.stance.backend, settings.stance.model)
-        reports = []
-        for name in names:
-            report = evaluate_dataset(
-                name, data_dir=data_dir, stance_model=model, split=split, limit=limit, aggregation=aggregation,
-            )
-            reports.append(report)
-            out.print(format_report(report), highlight=False)
-        if json_path:
-            json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2), encoding="utf-8")
-            out.print(f"JSON: {json_path}", highlight=False)
-
-
-@app.command("train-stance")
-def train_stance_command(
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write the trained model (a CrossEncoder folder).")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Dataset folder \\[default: ../shared/datasets].")] = None,
-    epochs: Annotated[float, typer.Option("--epochs", help="Training epochs.")] = 2.0,
-    max_pairs: Annotated[Optional[int], typer.Option("--max-pairs", help="Cap the training pairs (for a quick run).")] = None,
-    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda \\[default: cuda when available].")] = None,
-) -> None:
-    """Reproduce the shipped stance model: generate training pairs from real news, fine-tune, calibrate.
-
-    On CPU this takes hours (about 24 pairs/s); on one GPU, minutes. See
-    factcheck/resources/stance-minilm/MODEL_CARD.md for the data and licenses.
-    """
-    from .train_stance import train_stance
-
-    _setup(False)
-    with _errors():
-        summary = train_stance(output_dir=output_dir, data_dir=data_dir, epochs=epochs, max_pairs=max_pairs, device=device)
-    out.print(f"Model written to {output_dir}; use it with `factcheck verify --stance minilm --stance-model {output_dir}`")
-    out.print({k: v for k, v in summary.items() if k in ("pairs", "seconds", "calibration")})
-
-
 @app.command("info")
 def info_command(index: IndexOption = None, config: ConfigOption = None) -> None:
     """Show what an index holds: articles, sentences, embedder, build time."""
-    from .index import load_index
+    from ..index import load_index
 
     _setup(True)
     with _errors():
@@ -352,6 +290,3 @@ def main() -> None:
         console.print(f"[bold red]error:[/] {exc}")
         sys.exit(1)
 
-
-if __name__ == "__main__":
-    main()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DatasetError
+from ..errors import DatasetError
 
 DATASETS = (
     "fnc-1",
@@ -60,7 +60,7 @@ class LabeledPair:
 
 def default_data_dir() -> Path | None:
     """`../shared/datasets` (relative to the working directory or the package) when it exists."""
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # the checkout: factcheck/eval/datasets.py
     for candidate in (Path.cwd() / ".." / "shared" / "datasets", here.parent / "shared" / "datasets"):
         if candidate.is_dir():
             return candidate.resolve()

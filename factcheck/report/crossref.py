@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from .crossref import ConflictPair, CrossReference, Statement
-from .models import VERDICTS, Verdict
-from .report import escape, meta_facts, render_markdown, report_json
+from ..crossref import ConflictPair, CrossReference, Statement
+from ..files import atomic_write
+from ..models import VERDICTS, Verdict
+from .markdown import escape, meta_facts, render_markdown, report_json
 
 _TIME_WORDS = {
     "contradiction": "contradiction",
@@ -350,10 +351,4 @@ def _html_more(total: int, shown: int) -> str:
 
 def write_page(page: str, path) -> None:
     """Write the HTML page atomically (a temporary sibling, then replace)."""
-    from pathlib import Path
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, page)

@@ -47,15 +47,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.lib import format as npformat
 
-from . import __version__
-from .errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
+from .. import __version__
+from ..errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
 SEARCH_FILE = "search.faiss"  # the trained approximate index, present only above the exact-search size
-SHARDS_DIR = "shards"  # instead of SEARCH_FILE above the shard size: shard files and ann.SHARDS_FILE
+SHARDS_DIR = "shards"  # instead of SEARCH_FILE above the shard size: shard files and vectors.SHARDS_FILE
 _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
@@ -107,7 +107,7 @@ class SentenceIndex:
 
 def _load_search(version: Path, vectors: np.ndarray, options: dict):
     """The version's shards or trained approximate index when it has them, else exact search."""
-    from .ann import ShardedVectorIndex, VectorIndex
+    from .vectors import ShardedVectorIndex, VectorIndex
 
     settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
     if options.get("kind") == "sharded":
@@ -124,7 +124,7 @@ def _required_files(manifest: dict) -> list[str]:
     search = manifest.get("search") or {}
     if search.get("kind") != "sharded":
         return list(FILES)
-    from .ann import SHARDS_FILE
+    from .vectors import SHARDS_FILE
 
     return [*FILES, f"{SHARDS_DIR}/{SHARDS_FILE}", *(f"{SHARDS_DIR}/{shard['file']}" for shard in search["shards"])]
 
