@@ -9,31 +9,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 
 from .aggregate import aggregate_verdict
-from .config import Settings, search_settings
+from .config import Settings
 from .embed import embed_in_length_order, load_configured_embedder
 from .errors import FactcheckError, InputError
-from .index.builder import BuildStats, IndexBuilder
-from .index.store import SentenceIndex, index_exists, open_version, writer_lock
-from .ingest import iter_articles, read_file
+from .engines import make_engine, run_build
+from .index.builder import BuildStats
+from .index.store import SentenceIndex
+from .ingest import read_file
 from .models import Claim, Verdict
+from .progress import Progress
 from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
 
 log = logging.getLogger(__name__)
-
-
-class Progress:
-    """What long work reports; the CLI draws bars, the library default says nothing."""
-
-    def stage(self, description: str, total: int | None = None):
-        return nullcontext(lambda n=1: None)
 
 
 def _embedder(settings: Settings):
@@ -50,6 +44,8 @@ def build_index(
     on_skip: Callable[[str, str], None] | None = None,
     wait: bool = False,
     batch_sentences: int | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> BuildStats:
     """Add the articles under `paths` to the index at `index_dir`, embedding only new sentence texts.
 
@@ -59,45 +55,13 @@ def build_index(
 
     The build streams: articles are read, segmented, embedded and written `batch_sentences`
     sentences at a time (default `settings.index.build_batch`), so its memory does not grow with
-    the corpus (see index/builder.py).
+    the corpus (see index/builder.py). `engine` says where: "local" (this process) or "ray"
+    (a Ray cluster at `ray_address`, or a local Ray instance); the build loop is the same.
     """
-    with writer_lock(index_dir, wait=wait):
-        return _build_index_locked(
-            paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip,
-            batch_sentences=batch_sentences or settings.index.build_batch,
-        )
-
-
-def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip, batch_sentences) -> BuildStats:
-    progress = progress or Progress()
-    stats = BuildStats(index_dir=str(index_dir))
-
-    def skip(path: str, reason: str) -> None:
-        stats.skipped.append((path, reason))
-        (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
-
-    embedder = _embedder(settings)
-    old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
-    builder = IndexBuilder(
-        index_dir, old=old, embedder_name=embedder.name, dimension=embedder.dimension, stats=stats, on_skip=skip,
-        embed=lambda texts: _embed_all(embedder, texts, None, settings.embedder.batch_size),
-        batch_sentences=batch_sentences, search=search_settings(settings.index),
+    return run_build(
+        make_engine(engine, settings, address=ray_address), paths, index_dir=index_dir, settings=settings, fresh=fresh,
+        progress=progress, on_skip=on_skip, wait=wait, batch_sentences=batch_sentences,
     )
-    try:
-        with progress.stage("Reading, segmenting and embedding articles") as advance:
-            for article in iter_articles(paths, on_skip=skip):
-                advance(1)
-                stats.articles_total += 1
-                if builder.is_new(article.id):
-                    builder.add(article, segment_article(article))
-        if stats.articles_total == 0:
-            raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-        with progress.stage("Writing the index"):
-            builder.finish(keep_versions=settings.index.keep_versions)
-    except BaseException:
-        builder.abort()
-        raise
-    return stats
 
 
 def _embed_all(embedder, texts: list[str], progress: Progress | None, batch_size: int) -> np.ndarray:

@@ -121,14 +121,10 @@ def build_index_command(
     progress = _setup(quiet)
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
-        if engine == "ray":
-            from ..engines.ray import build_index_ray
-
-            stats = build_index_ray(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, address=ray_address, wait=wait)
-        elif engine == "local":
-            stats = build_index(paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait)
-        else:
-            raise FactcheckError(f"Unknown engine '{engine}': use local or ray")
+        stats = build_index(
+            paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait,
+            engine=engine, ray_address=ray_address,
+        )
     if not quiet:
         out.print(
             f"[green]Indexed[/] {stats.articles_total} article(s) ({stats.articles_new} new, {stats.articles_replaced} replaced), "

@@ -3,7 +3,7 @@
 `build_index_ray(paths, *, index_dir, settings, address=None)` builds the same index as
 `pipeline.build_index` (same article and sentence ids, metadata and vector rows; vectors equal
 within float tolerance): the distributed steps only replace the two loops that cost time, and
-the index is assembled and written by the driver exactly as the local path does (index/builder.py).
+the index is assembled and written by the driver in the one build loop (`engines.run_build`).
 With no address a local Ray instance is started (what the tests use); with one, the workers
 need factcheck and the embedding model installed (e.g. `pip install .[ray]` in the image).
 """
@@ -13,17 +13,18 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
 
-from ..config import Settings, search_settings
-from ..embed import embedder_options, length_sorted_chunks, load_configured_embedder
-from ..errors import ConfigError, InputError
-from ..index.builder import BuildStats, IndexBuilder
-from ..index.store import index_exists, open_version, writer_lock
+from ..config import Settings
+from ..embed import Embedder, embedder_options, length_sorted_chunks, load_configured_embedder
+from ..errors import ConfigError
+from ..index.builder import BuildStats
 from ..models import Article, Sentence
+from . import run_build
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,62 @@ def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, wor
     return out
 
 
+class RayEngine:
+    """Ray tasks read and segment files `FILES_PER_TASK` at a time; embedding actors embed."""
+
+    def __init__(self, settings: Settings, *, address: str | None = None, workers: int | None = None) -> None:
+        self.settings, self.address, self._workers = settings, address, workers
+
+    @cached_property
+    def _cpus(self) -> int:  # Ray starts on first use, inside the build's lock
+        ray = _require_ray()
+        start_ray(self.address)
+        return int(ray.available_resources().get("CPU", 1))
+
+    @cached_property
+    def embedder(self) -> Embedder:  # in the driver: its name and dimension go into the manifest
+        return load_configured_embedder(self.settings.embedder)
+
+    @property
+    def embedder_name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self.embedder.dimension
+
+    @property
+    def workers(self) -> int:
+        return self._workers or max(1, self._cpus // 2)  # two threads per model: better than 1 x N on CPU
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return embed_texts_ray(texts, settings=self.settings, dimension=self.dimension, workers=self.workers,
+                               threads_per_worker=max(1, self._cpus // self.workers))
+
+    def articles(
+        self, paths: Sequence[str | Path], *, on_skip: Callable[[str, str], None]
+    ) -> Iterator[tuple[Article, Callable[[], list[Sentence]]]]:
+        from ..ingest import expand_paths
+
+        ray = _require_ray()
+        files = [str(f) for f in expand_paths(paths, on_skip=on_skip)]
+        groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+        segment = ray.remote(_segment_files)
+        # a window of tasks in flight: results don't pile up in the object store while we embed
+        ahead = max(4, 2 * self._cpus)
+        refs = deque(segment.remote(group) for group in groups[:ahead])
+        submitted = len(refs)
+        while refs:  # in file order, so ids and rows come out as on the local path
+            segmented, skipped = ray.get(refs.popleft())
+            if submitted < len(groups):
+                refs.append(segment.remote(groups[submitted]))
+                submitted += 1
+            for path, reason in skipped:
+                on_skip(path, reason)
+            for article, sentences in segmented:
+                yield article, partial(list, sentences)
+
+
 def build_index_ray(
     paths: Sequence[str | Path],
     *,
@@ -147,67 +204,10 @@ def build_index_ray(
     workers: int | None = None,
     on_skip: Callable[[str, str], None] | None = None,
     wait: bool = False,
-):
-    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray.
-
-    Holds the same writer lock as `build_index`, so the two never write one index at once.
-    """
-    with writer_lock(index_dir, wait=wait):
-        return _build_index_ray_locked(
-            paths, index_dir=index_dir, settings=settings, fresh=fresh, address=address, workers=workers, on_skip=on_skip,
-        )
-
-
-def _build_index_ray_locked(paths, *, index_dir, settings, fresh, address, workers, on_skip):
-    ray = _require_ray()
-    from ..ingest import expand_paths
-
-    start_ray(address)
-    stats = BuildStats(index_dir=str(index_dir))
-
-    def skip(path: str, reason: str) -> None:
-        stats.skipped.append((path, reason))
-        (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
-
-    embedder = load_configured_embedder(settings.embedder)
-    old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
-    cpus = int(ray.available_resources().get("CPU", 1))
-    workers = workers or max(1, cpus // 2)  # two threads per model: better than 1 x N on CPU
-
-    def embed(texts: list[str]) -> np.ndarray:
-        return embed_texts_ray(texts, settings=settings, dimension=embedder.dimension, workers=workers,
-                               threads_per_worker=max(1, cpus // workers))
-
-    # From here on the same streaming assembly as pipeline.build_index (index/builder.py): the same
-    # ids, rows and vectors, a batch of sentences at a time.
-    builder = IndexBuilder(
-        index_dir, old=old, embed=embed, embedder_name=embedder.name, dimension=embedder.dimension,
-        stats=stats, on_skip=skip, batch_sentences=settings.index.build_batch,
-        search=search_settings(settings.index),
+) -> BuildStats:
+    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray: the
+    same build loop (`engines.run_build`), so the same lock, ids, rows and manifest."""
+    return run_build(
+        RayEngine(settings, address=address, workers=workers), paths, index_dir=index_dir, settings=settings,
+        fresh=fresh, on_skip=on_skip, wait=wait,
     )
-    try:
-        files = [str(f) for f in expand_paths(paths, on_skip=skip)]
-        groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
-        segment = ray.remote(_segment_files)
-        # a window of tasks in flight: results don't pile up in the object store while we embed
-        ahead = max(4, 2 * cpus)
-        refs = deque(segment.remote(group) for group in groups[:ahead])
-        submitted = len(refs)
-        while refs:  # in file order, so ids and rows come out as on the local path
-            segmented, skipped = ray.get(refs.popleft())
-            if submitted < len(groups):
-                refs.append(segment.remote(groups[submitted]))
-                submitted += 1
-            for path, reason in skipped:
-                skip(path, reason)
-            for article, sentences in segmented:
-                stats.articles_total += 1
-                if builder.is_new(article.id):
-                    builder.add(article, sentences)
-        if stats.articles_total == 0:
-            raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-        builder.finish(keep_versions=settings.index.keep_versions)
-    except BaseException:
-        builder.abort()
-        raise
-    return stats

@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..models import Article, Sentence
 from .store import (
     ARTICLE_COLUMNS, ARTICLE_SCHEMA, SEARCH_FILE, SENTENCE_COLUMNS, SENTENCE_SCHEMA, SHARDS_DIR, StagedVersion, StoredVersion,
-    VectorFileWriter, release_mapped_pages,
+    VectorFileWriter, crash_point, release_mapped_pages,
 )
 
 BATCH_SENTENCES = 20_000  # sentences per batch: a few MB of text, ~30 MB of 384-d vectors
@@ -202,6 +202,7 @@ class IndexBuilder:
             self._new_sentences.write_table(_table([*columns, rows], SENTENCE_COLUMNS, SENTENCE_SCHEMA, by_column=True))
             self.stats.sentences_new += len(rows)
         pa.default_memory_pool().release_unused()  # pyarrow's allocator keeps freed memory otherwise
+        crash_point("batch-written")
 
     def _vector_rows(self, keys: np.ndarray, *, texts=None, old_rows: np.ndarray | None = None) -> np.ndarray:
         """The new version's vector row of each text key, giving rows to texts that have none yet.
@@ -241,10 +242,12 @@ class IndexBuilder:
             self._new_articles.close()
             self._new_sentences.close()
             written = self._write_tables()
+            crash_point("tables-written")
             if not written:
                 self.staged.abort()
                 return False
             extra = {"search": write_search_index(self.staged.staging, self.dimension, self.search)}
+            crash_point("search-written")
         except BaseException:
             self.abort()
             raise

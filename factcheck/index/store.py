@@ -34,6 +34,7 @@ import mmap
 import os
 import re
 import shutil
+import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -338,8 +339,10 @@ class StagedVersion:
             }
             (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             _fsync_dir_files(self.staging)
+            crash_point("manifest-written")
             final = index_dir / self.name
             os.replace(self.staging, final)
+            crash_point("renamed")
             pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
             pointer_tmp.write_text(self.name + "\n", encoding="utf-8")
             _fsync(pointer_tmp)
@@ -477,3 +480,19 @@ def writer_lock(index_dir: str | Path, *, wait: bool = False) -> Iterator[None]:
     finally:
         os.close(fd)  # releases the lock; the file stays (unlinking it would race with a waiter)
 
+
+# --------------------------------------------------------------------------- crash hook
+
+CRASH_ENV = "FACTCHECK_CRASH_AT"
+# the named moments of a build, in order, at which the tests kill one (tests/test_reliability.py)
+BUILD_STAGES = ("locked", "batch-written", "tables-written", "search-written", "manifest-written", "renamed")
+
+
+def crash_point(stage: str) -> None:
+    """Kill this process here, as SIGKILL would, when $FACTCHECK_CRASH_AT names `stage`: how the
+    tests crash a build at a known moment instead of after a guessed sleep."""
+    if os.environ.get(CRASH_ENV) == stage:
+        kill = getattr(signal, "SIGKILL", None)
+        if kill is not None:
+            os.kill(os.getpid(), kill)
+        os._exit(137)
