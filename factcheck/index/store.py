@@ -14,8 +14,8 @@ Layout of an index directory::
     A build writes the tables a row group per batch and vectors.npy a block of rows at a time
     (`StagedVersion`, `VectorFileWriter`, builder.py); the files are ordinary parquet and .npy.
 
-    .lock                held (flock) by the one build allowed to write; the OS releases it if
-                         the build dies, so a crash never leaves a stale lock
+    .lock                held (filelock) by the one build allowed to write, with its pid; the OS
+                         releases it if the build dies, so a crash never leaves a stale lock
 
 A build writes a new version beside the live one and switches CURRENT with `os.replace`, so a
 crash leaves the previous index untouched and a reader never sees half an index. Readers take no
@@ -25,7 +25,6 @@ that opened it just before a switch.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
@@ -455,30 +454,51 @@ def remove_abandoned(index_dir: Path) -> list[Path]:
 def writer_lock(index_dir: str | Path, *, wait: bool = False) -> Iterator[None]:
     """Hold the index's writer lock; only one build writes an index at a time.
 
-    `flock` is released by the OS when the holder exits or is killed, so there is never a stale
-    lock to clean up by hand. Holding it, we remove whatever killed builds left behind.
+    A `filelock` lock on `.lock`: the OS releases it when the holder exits or is killed, so there
+    is never a stale lock to clean up by hand. The holder writes its pid into the file for the
+    message another build gets. Holding it, we remove whatever killed builds left behind.
     """
+    from filelock import FileLock, Timeout
+
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(index_dir / ".lock")
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", errors="replace").strip() or "unknown"
-            if not wait:
-                raise IndexLockedError(
-                    f"Another build is writing {index_dir} (pid {holder}); wait for it to finish, "
-                    f"or run build-index with --wait to queue behind it"
-                ) from None
-            log.warning("Another build is writing %s (pid %s); waiting for it to finish", index_dir, holder)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _lock_holder(index_dir)
+        if not wait:
+            raise IndexLockedError(
+                f"Another build is writing {index_dir} (pid {holder}); wait for it to finish, "
+                f"or run build-index with --wait to queue behind it"
+            ) from None
+        log.warning("Another build is writing %s (pid %s); waiting for it to finish", index_dir, holder)
+        lock.acquire()
+    try:
+        _write_lock_holder(index_dir)
         remove_abandoned(index_dir)
         yield
     finally:
-        os.close(fd)  # releases the lock; the file stays (unlinking it would race with a waiter)
+        lock.release()  # the file stays (unlinking it would race with a waiter)
+
+
+def _write_lock_holder(index_dir: Path) -> None:
+    try:  # a second descriptor: closing it leaves the lock (flock belongs to the lock's own one)
+        fd = os.open(index_dir / ".lock", os.O_WRONLY)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        finally:
+            os.close(fd)
+    except OSError:  # e.g. Windows, where the locked byte can't be written: the message says "unknown"
+        pass
+
+
+def _lock_holder(index_dir: Path) -> str:
+    try:
+        return (index_dir / ".lock").read_text(encoding="ascii", errors="replace").strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 # --------------------------------------------------------------------------- crash hook
