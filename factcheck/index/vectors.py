@@ -123,28 +123,30 @@ class VectorIndex:
             return self.kind
         return "flat" if count < self.exact_threshold else self.approximate
 
-    def _new_index(self, kind: str, sample: np.ndarray):
-        metric = faiss.METRIC_INNER_PRODUCT
-        if kind == "flat":
-            return faiss.IndexFlatIP(self.dim)
+    def factory_string(self, kind: str, count: int) -> str:
+        """The FAISS `index_factory` description of a `kind` index for `count` vectors."""
         if kind == "hnsw":
-            index = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, metric)
+            return f"HNSW{self.hnsw_m},Flat"
+        if kind == "ivf":
+            nlist = self.ivf_nlist or default_nlist(count)
+            # IVF needs training data; with too little of it, k-means would leave empty lists.
+            if count >= nlist:
+                return f"IVF{nlist},Flat"
+        return "Flat"
+
+    def _new_index(self, kind: str, sample: np.ndarray):
+        index = faiss.index_factory(self.dim, self.factory_string(kind, len(sample)), faiss.METRIC_INNER_PRODUCT)
+        if isinstance(index, faiss.IndexHNSW):
             index.hnsw.efConstruction = self.hnsw_ef_construction
             index.hnsw.efSearch = self.hnsw_ef_search
-            return index
-        # IVF needs training data; with too little of it, k-means would leave empty lists.
-        nlist = self.ivf_nlist or default_nlist(len(sample))
-        if len(sample) < nlist:
-            return faiss.IndexFlatIP(self.dim)
-        quantizer = faiss.IndexFlatIP(self.dim)
-        index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, metric)
-        train_size = max(self.ivf_train_size, 40 * nlist)  # FAISS warns below 39 per centroid
-        if len(sample) > train_size:
-            # A fixed-seed subsample: the same input always gives the same index.
-            rows = np.random.default_rng(0).choice(len(sample), train_size, replace=False)
-            sample = sample[np.sort(rows)]
-        index.train(sample)
-        index.nprobe = self.ivf_nprobe
+        elif isinstance(index, faiss.IndexIVF):
+            train_size = max(self.ivf_train_size, 40 * index.nlist)  # FAISS warns below 39 per centroid
+            if len(sample) > train_size:
+                # A fixed-seed subsample: the same input always gives the same index.
+                rows = np.random.default_rng(0).choice(len(sample), train_size, replace=False)
+                sample = sample[np.sort(rows)]
+            index.train(sample)
+            index.nprobe = self.ivf_nprobe
         return index
 
     def _add(self, matrix: np.ndarray) -> None:
