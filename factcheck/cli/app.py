@@ -39,7 +39,7 @@ console = Console(stderr=True)
 out = Console()
 
 IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory \\[default: indexes/default, or index.dir in the config].")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML) \\[default: configs/default.toml when present].")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML); every key optional \\[default: factcheck/default.toml, shipped in the package].")]
 EmbedderOption = Annotated[Optional[str], typer.Option("--embedder", help="Embedder backend: sentence-transformers or hash.")]
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")]
 
