@@ -67,6 +67,14 @@ def test_build_and_verify_with_the_cli(tmp_path):
     assert text.index("## Summary") < text.index("## Conflicts") < text.index("## Claims")
 
 
+def test_eval_without_the_extra_says_how_to_install_it():
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "from factcheck.cli import main; sys.argv = ['factcheck', 'eval', 'emergent', '--stance', 'rules']; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "pip install 'factcheck[eval]'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_eval_command_scores_a_sample(tmp_path):
     from factcheck.eval.datasets import default_data_dir
 

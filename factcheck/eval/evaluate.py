@@ -8,11 +8,9 @@ forced (the larger of the two probabilities); RTE as supports vs not-supports.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -266,77 +264,13 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m factcheck.eval.evaluate DATASET|all` (the CLI's `factcheck eval` does the same)."""
-    parser = argparse.ArgumentParser(prog="python -m factcheck.eval.evaluate")
-    parser.add_argument("dataset", choices=(*DATASETS, "all"))
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--backend", default="minilm",
-                        help="stance backend from factcheck.stance.STANCE_BACKENDS")
-    parser.add_argument("--model-dir", default=None,
-                        help="model folder for the backend (minilm: default is the shipped one)")
-    parser.add_argument("--embedder", default=None, help="sentence-transformers folder (fnc-1)")
-    parser.add_argument("--split", default=None)
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--json", dest="json_path", default=None)
-    parser.add_argument("--predictions", action="store_true")
-    parser.add_argument("--aggregation", choices=AGGREGATIONS, default="simple",
-                        help="fnc-1 body aggregation: simple rule or the pipeline's aggregator")
-    parser.add_argument("--related-threshold", type=float, default=None,
-                        help="fnc-1 simple aggregation: cosine under which a body is unrelated "
-                             "(default: the model's calibration, else 0.5)")
-    parser.add_argument("--retrieval-cache", default=None,
-                        help="fnc-1: JSON file of retrieved body sentences (made if missing)")
-    parser.add_argument("--retrieve-only", action="store_true",
-                        help="fnc-1: only write --retrieval-cache (no stance model needed)")
-    args = parser.parse_args(argv)
-    try:
-        if args.retrieve_only:
-            if args.dataset != "fnc-1" or not args.retrieval_cache:
-                raise FactcheckError("--retrieve-only needs dataset fnc-1 and --retrieval-cache FILE.")
-            pairs = _sample(load_dataset("fnc-1", data_dir=args.data_dir,
-                                         split=args.split or TEST_SPLITS["fnc-1"]),
-                            args.limit, args.seed)
-            retrieved = retrieve_body_sentences(
-                pairs, embedder=default_embedder(args.embedder, device=args.device),
-                aggregation=args.aggregation)
-            Path(args.retrieval_cache).write_text(json.dumps(
-                {"options": {"aggregation": args.aggregation, "top_k": 3}, "n": len(pairs),
-                 "retrieved": retrieved}), encoding="utf-8")
-            print(f"wrote {len(retrieved)} retrievals to {args.retrieval_cache}")
-            return 0
-        from ..stance import STANCE_BACKENDS
-
-        if args.backend not in STANCE_BACKENDS:
-            raise FactcheckError(f"Unknown stance backend {args.backend!r}: choose one of "
-                                 f"{', '.join(sorted(STANCE_BACKENDS))}.")
-        options = {"device": args.device, "batch_size": args.batch_size} \
-            if args.backend in ("minilm", "local-nli") else {}
-        model: StanceModel = STANCE_BACKENDS[args.backend](args.model_dir or "", **options)
-        embedder = default_embedder(args.embedder, device=args.device)
-        names = DATASETS if args.dataset == "all" else (args.dataset,)
-        reports = []
-        for name in names:
-            report = evaluate_dataset(name, data_dir=args.data_dir, stance_model=model,
-                                      split=args.split, limit=args.limit, seed=args.seed,
-                                      embedder=embedder, aggregation=args.aggregation,
-                                      retrieval_cache=args.retrieval_cache,
-                                      related_threshold=args.related_threshold,
-                                      include_predictions=args.predictions)
-            print(format_report(report), flush=True)
-            reports.append(report)
-    except FactcheckError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    if args.json_path:
-        Path(args.json_path).write_text(
-            json.dumps(reports[0] if len(reports) == 1 else reports, indent=1) + "\n",
-            encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def write_retrieval_cache(path: str | Path, *, data_dir: str | Path | None, split: str | None = None,
+                          limit: int | None = None, seed: int = 0, embedder: SentenceEmbedder,
+                          aggregation: str = "simple") -> int:
+    """FNC-1: embed and retrieve the body sentences once and save them for later `--retrieval-cache`
+    runs (the embedding can run on another machine than the classification). Returns the count."""
+    pairs = _sample(load_dataset("fnc-1", data_dir=data_dir, split=split or TEST_SPLITS["fnc-1"]), limit, seed)
+    retrieved = retrieve_body_sentences(pairs, embedder=embedder, aggregation=aggregation)
+    Path(path).write_text(json.dumps({"options": {"aggregation": aggregation, "top_k": 3}, "n": len(pairs),
+                                      "retrieved": retrieved}), encoding="utf-8")
+    return len(retrieved)

@@ -1,4 +1,4 @@
-"""Train the shipped stance model: `train_stance(...)` or `python -m factcheck.eval.train`.
+"""Train the shipped stance model: `train_stance(...)`, or `factcheck train-stance` on the command line.
 
 MiniLM-L6 (all-MiniLM-L6-v2 weights) fine-tuned as a 3-class cross-encoder on
 (1) pairs generated from real news and Wikipedia sentences (`factcheck.eval.pairs`): FNC-1
@@ -11,11 +11,9 @@ Temperature and the refutes threshold are then fitted on held-out dev claims.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -400,38 +398,3 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
     (output / "training_summary.json").write_text(json.dumps(summary, indent=1) + "\n",
                                                   encoding="utf-8")
     return summary
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry: `python -m factcheck.eval.train --output-dir DIR ...`."""
-    parser = argparse.ArgumentParser(prog="python -m factcheck.eval.train")
-    parser.add_argument("--output-dir", required=True)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--epochs", type=float, default=2.0)
-    parser.add_argument("--max-pairs", type=int, default=None)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--base-model", default=None)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=5e-5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--sources", choices=SOURCES, default="all")
-    parser.add_argument("--recipe", choices=("v1", "v2"), default="v2")
-    parser.add_argument("--max-length", type=int, default=192)
-    args = parser.parse_args(argv)
-    try:
-        summary = train_stance(output_dir=args.output_dir, data_dir=args.data_dir,
-                               epochs=args.epochs, max_pairs=args.max_pairs, device=args.device,
-                               base_model=args.base_model, batch_size=args.batch_size,
-                               learning_rate=args.learning_rate, seed=args.seed,
-                               sources=args.sources, recipe=args.recipe,
-                               max_length=args.max_length)
-    except FactcheckError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(json.dumps({k: v for k, v in summary.items() if k != "calibration"}, indent=1))
-    print(json.dumps(summary["calibration"]["chosen"], indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
