@@ -2,6 +2,8 @@
 
 build_index: files -> articles -> sentences -> vectors (only for new text) -> index version.
 verify_claims: claims -> evidence from other articles -> stance -> verdicts.
+verify: what `factcheck verify` does: gather the claims, verify them, cross-reference and
+    render the report; returns a `VerifyReport` that the CLI only prints and writes.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .aggregate import aggregate_verdict
+from .crossref import CrossReference
 from .config import Settings
 from .embed import embed_in_length_order, load_configured_embedder
 from .errors import FactcheckError, InputError
@@ -97,7 +101,7 @@ def claims_from_file(path: str | Path) -> list[Claim]:
         raise InputError(f"Claims file not found: {path}")
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() in (".jsonl", ".json"):
-        claims = []
+        claims: list[Claim] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -215,3 +219,92 @@ def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, b
     if missing:
         vectors[missing] = _embed_all(embedder, [claims[i].text for i in missing], progress, batch_size)
     return vectors
+
+
+# --------------------------------------------------------------------------- the verify command
+
+
+@dataclass
+class VerifyReport:
+    """What a verify run found, rendered: the CLI prints it and writes the files, nothing more."""
+
+    name: str  # names the default report file: "claims", "all", or the claims/article file's stem
+    verdicts: list[Verdict]
+    meta: dict
+    markdown: str
+    data: dict  # the JSON report
+    crossref: CrossReference | None = None  # with all_articles or html
+    html: str | None = None  # the static page, when asked for
+    summary: list[str] = field(default_factory=list)  # cross-reference summary lines (all_articles)
+
+
+def verify(
+    claims: Sequence[str] = (),
+    *,
+    settings: Settings,
+    claims_file: str | Path | None = None,
+    article: str | Path | None = None,
+    all_articles: bool = False,
+    as_of: str | None = None,
+    html: bool = False,
+    progress: Progress | None = None,
+) -> VerifyReport:
+    """Check claims (texts, a claims file, an article's check-worthy sentences and/or every article
+    of the index at `settings.index.dir`) and render the consistency or cross-reference report.
+
+    `as_of` (YYYY-MM-DD): only articles published by then count, and `all_articles` checks only
+    those; the report says how many were left out. `html` also renders the static page.
+    """
+    from datetime import date
+
+    from .crossref import cross_reference
+    from .index.store import load_index
+    from .report import crossref_json, render_crossref_html, render_crossref_markdown, render_markdown, report_json
+    from .report.crossref import summary_lines
+
+    if not (claims or claims_file or article or all_articles):
+        raise InputError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
+    index = load_index(settings.index.dir)
+    items: list[Claim] = []
+    if claims:
+        items += claims_from_texts(claims)
+    if claims_file:
+        items += claims_from_file(claims_file)
+    if article:
+        items += claims_from_article(article)
+    left_out = 0
+    if all_articles:
+        items += claims_from_index(index, as_of=as_of)
+        left_out = len({c.article_id for c in claims_from_index(index)} - {c.article_id for c in items})
+    verdicts = verify_claims(items, index=index, settings=settings, progress=progress, as_of=as_of)
+    name = "all" if all_articles else (Path(article).stem if article else Path(claims_file).stem if claims_file else "claims")
+    meta = {
+        "index": settings.index.dir,
+        "articles": index.manifest["counts"]["articles"],
+        "sentences": index.manifest["counts"]["sentences"],
+        "embedder": index.embedder,
+        "stance_model": settings.stance.backend,
+    }
+    if as_of:
+        meta.update(as_of=as_of, articles_left_out=left_out)
+    if not (all_articles or html):
+        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+        return VerifyReport(name, verdicts, meta, markdown, report_json(verdicts, meta=meta))
+    xref = cross_reference(verdicts, settings=settings, as_of=as_of)
+    title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+    if all_articles:
+        markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
+        data = crossref_json(xref, verdicts, meta=meta)
+    else:
+        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+        data = report_json(verdicts, meta=meta)
+    return VerifyReport(
+        name, verdicts, meta, markdown, data, crossref=xref,
+        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown) if html else None,
+        summary=summary_lines(xref, verdicts, meta) if all_articles else [],
+    )

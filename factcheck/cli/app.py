@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from ..errors import FactcheckError
+from ..progress import Progress as StageProgress
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -45,8 +46,8 @@ EmbedderOption = Annotated[Optional[str], typer.Option("--embedder", help="Embed
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")]
 
 
-class _RichProgress:
-    """pipeline.Progress drawn with rich bars, one per stage."""
+class _RichProgress(StageProgress):
+    """factcheck.progress.Progress drawn with rich bars, one per stage."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -165,9 +166,8 @@ def verify_command(
     outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
     single-source claims, each statement with its publication date and speaker.
     """
-    from ..index import load_index
-    from ..pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
-    from ..report import default_report_path, render_markdown, report_json, write_report
+    from ..pipeline import verify
+    from ..report import default_report_path, write_page, write_report
 
     progress = _setup(quiet)
     with _errors():
@@ -175,74 +175,28 @@ def verify_command(
             config, index=index, embedder=embedder, model=model,
             retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model},
         )
-        chosen = sum(bool(x) for x in (claims, claims_file, article, all_articles))
-        if chosen == 0:
-            raise FactcheckError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
-        _check_options(as_of, output_format)
-        idx = load_index(settings.index.dir)
-        items = []
-        if claims:
-            items += claims_from_texts(claims)
-        if claims_file:
-            items += claims_from_file(claims_file)
-        if article:
-            items += claims_from_article(article)
-        left_out = 0
-        if all_articles:
-            items += claims_from_index(idx, as_of=as_of)
-            left_out = len({c.article_id for c in claims_from_index(idx)} - {c.article_id for c in items})
-        verdicts = verify_claims(items, index=idx, settings=settings, progress=progress, as_of=as_of)
-        name = "all" if all_articles else (article.stem if article else claims_file.stem if claims_file else "claims")
-        meta = {
-            "index": settings.index.dir,
-            "articles": idx.manifest["counts"]["articles"],
-            "sentences": idx.manifest["counts"]["sentences"],
-            "embedder": idx.embedder,
-            "stance_model": settings.stance.backend,
-        }
-        if as_of:
-            meta.update(as_of=as_of, articles_left_out=left_out)
-        if all_articles or html_path:
-            from ..crossref import cross_reference
-            from ..report import crossref_json, render_crossref_html, render_crossref_markdown, write_page
-
-            xref = cross_reference(verdicts, settings=settings, as_of=as_of)
-            title, shown = f"Cross-reference report: {name}", settings.crossref.shown
-        if all_articles:
-            markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
-            data = crossref_json(xref, verdicts, meta=meta)
-        else:
-            markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
-            data = report_json(verdicts, meta=meta)
-        report_path, written_json = write_report(
-            markdown, data, report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
+        if output_format not in ("text", "json"):
+            raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
+        result = verify(
+            claims or (), settings=settings, claims_file=claims_file, article=article, all_articles=all_articles,
+            as_of=as_of, html=bool(html_path), progress=progress,
         )
-        if html_path:
-            write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown), html_path)
+        report_path, written_json = write_report(
+            result.markdown, result.data, report_path=report or default_report_path(settings.report.dir, result.name),
+            json_path=json_path,
+        )
+        if html_path and result.html is not None:
+            write_page(result.html, html_path)
     if output_format == "json":
         import json
 
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(result.data, indent=2, ensure_ascii=False) + "\n")
         console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
         return
-    _print_summary(verdicts, quiet=quiet)
-    if all_articles and not quiet:
-        from ..report import summary_lines
-
-        out.print("\n".join(f"  {line}" for line in summary_lines(xref, verdicts, meta)), highlight=False)
+    _print_summary(result.verdicts, quiet=quiet)
+    if result.summary and not quiet:
+        out.print("\n".join(f"  {line}" for line in result.summary), highlight=False)
     out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
-
-
-def _check_options(as_of: str | None, output_format: str) -> None:
-    from datetime import date
-
-    if as_of is not None:
-        try:
-            date.fromisoformat(as_of)
-        except ValueError:
-            raise FactcheckError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
-    if output_format not in ("text", "json"):
-        raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
 
 
 def _print_summary(verdicts, *, quiet: bool) -> None:
