@@ -24,7 +24,7 @@ from ..embed import Embedder, embedder_options, length_sorted_chunks, load_confi
 from ..errors import ConfigError
 from ..index.builder import BuildStats
 from ..models import Article, Sentence
-from . import run_build
+from .base import run_build
 
 log = logging.getLogger(__name__)
 
