@@ -24,11 +24,11 @@ _PUBLIC = {
 }
 __all__ = ["__version__", *_PUBLIC]
 
-if TYPE_CHECKING:
-    from .config import Settings, load_settings
-    from .errors import FactcheckError
-    from .index import load_index
-    from .pipeline import build_index, claims_from_file, claims_from_texts, verify_claims
+if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and editors
+    from .config import Settings, load_settings  # noqa: F401
+    from .errors import FactcheckError  # noqa: F401
+    from .index import load_index  # noqa: F401
+    from .pipeline import build_index, claims_from_file, claims_from_texts, verify_claims  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

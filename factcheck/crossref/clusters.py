@@ -396,7 +396,8 @@ def _closest(text: str, candidates: list[_Instance]) -> _Instance | None:
 def _conflict(a: Statement, b: Statement, conflict_type: str, score: float, similarity: float, days: int) -> ConflictPair:
     label, note = time_relation(a, b, conflict_type, days=days)
     denial = next((s for s in (a, b) if s.attribution and s.attribution.denial), None)
-    reported = f"{denial.attribution.speaker} {denial.attribution.verb} it (reported by {denial.outlet})" if denial else None
+    reported = (f"{denial.attribution.speaker} {denial.attribution.verb} it (reported by {denial.outlet})"
+                if denial and denial.attribution else None)
     return ConflictPair(a, b, conflict_type, score, similarity, label, note, reported)
 
 
@@ -405,7 +406,9 @@ def _cluster(roots: list[str], statements: dict[str, Statement], conflicts: dict
     ordered = sorted((statements[r] for r in roots), key=lambda s: (-len(s.outlets), parse_date(s.date) or Date.max, s.location))
     corroborating = list(dict.fromkeys(s.outlet for s in ordered))
     syndicated = [o for o in dict.fromkeys(o for s in ordered for o in s.outlets[1:]) if o not in corroborating]
-    own, conflicting, denials = [], [], []
+    own: list[ConflictPair] = []
+    conflicting: list[str] = []
+    denials: list[str] = []
     for (a, b), conflict in conflicts.items():
         if a not in inside and b not in inside:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -17,7 +17,7 @@ class Embedder(Protocol):
         ...
 
 
-def length_sorted_chunks(items: Sequence, size: int, *, length: Callable[[object], int] = len) -> Iterator[list[int]]:
+def length_sorted_chunks(items: Sequence, size: int, *, length: Callable[[Any], int] = len) -> Iterator[list[int]]:
     """Positions of `items` in chunks of `size`, shortest first.
 
     A model pads a batch to its longest text, so batches of similar length waste less; the caller

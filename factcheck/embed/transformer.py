@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,13 +54,16 @@ class SentenceTransformerEmbedder:
             pass
         try:
             # fp16 weights (as carried to a GPU) are slow on a CPU: compute in float32 there
-            options = {} if device.startswith("cuda") else {"model_kwargs": {"dtype": "float32"}}
+            options: dict[str, Any] = {} if device.startswith("cuda") else {"model_kwargs": {"dtype": "float32"}}
             self._model = SentenceTransformer(path, device=device, local_files_only=True, **options)
         except Exception as exc:  # library raises many types for a bad model directory
             raise ModelError(f"Could not load the embedding model at {path}: {exc}") from exc
         self.batch_size = batch_size
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dimension = int(dimension())
+        size = dimension()
+        if size is None:
+            raise ModelError(f"The embedding model at {path} has no fixed dimension; use a sentence-embedding model")
+        self.dimension = int(size)
         label = model.split(":", 1)[1] if model.startswith("packaged:") else Path(path).name
         self.name = f"sentence-transformers:{label}"
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from .datasets import (
     LabeledPair,
-    _bucket,
     load_breaking_nli,
     load_cad_nli,
     load_emergent,

@@ -78,7 +78,7 @@ def _pipeline_sentences(body: str) -> list[str]:
     """The pipeline's own segmentation (factcheck.segment, pysbd) of each paragraph."""
     from ..segment import split_sentences as segment_spans
 
-    out = []
+    out: list[str] = []
     for paragraph in re.split(r"\n\s*\n|\n", body):
         paragraph = paragraph.strip()
         if paragraph:
@@ -160,7 +160,7 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
         retrieved = [[(text, float(sim)) for text, sim in row] for row in data["retrieved"]]
     else:
         retrieved = retrieve_body_sentences(pairs, embedder=embedder or default_embedder(),
-                                            **options)
+                                            aggregation=aggregation, top_k=top_k)
         if path is not None:
             path.write_text(json.dumps({"options": options, "n": len(pairs),
                                         "retrieved": retrieved}), encoding="utf-8")

@@ -223,6 +223,7 @@ class IndexBuilder:
             block = np.empty((len(need), self.dimension), dtype=np.float32)
             reuse = source >= 0
             if reuse.any():
+                assert self.old is not None  # only a previous version has rows to reuse
                 block[reuse] = self.old.vector_rows(source[reuse])  # reads just these rows of the mapped file
             if not reuse.all():
                 to_embed = np.flatnonzero(~reuse)

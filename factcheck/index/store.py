@@ -40,6 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ class SentenceIndex:
     articles: pd.DataFrame
     sentences: pd.DataFrame
     vectors: np.ndarray
-    _search: object = field(default=None, repr=False)
+    _search: Any = field(default=None, repr=False)  # VectorIndex or ShardedVectorIndex, built on first search
 
     @property
     def embedder(self) -> str:
@@ -181,7 +182,8 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
     manifest_path = version / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        embedder_name, dimension = manifest["embedder"]["name"], int(manifest["embedder"]["dimension"])
+        embedder_name = manifest["embedder"]["name"]
+        int(manifest["embedder"]["dimension"])  # a number, or the manifest is damaged
         checksums = dict(manifest["checksums"])
         manifest["counts"]["articles"]
         required = _required_files(manifest)
@@ -380,7 +382,7 @@ class VectorFileWriter:
         block = np.ascontiguousarray(block, dtype="<f4")
         if block.ndim != 2 or block.shape[1] != self.dimension:
             raise ValueError(f"expected rows of dimension {self.dimension}, got shape {block.shape}")
-        self.handle.write(memoryview(block).cast("B"))
+        self.handle.write(block.data.cast("B"))
         self.rows += len(block)
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from ..files import atomic_path, atomic_write
 try:
     import faiss
 except ImportError:  # pragma: no cover - faiss-cpu is a core dependency
-    faiss = None
+    faiss = None  # type: ignore[assignment]
 
 Kind = Literal["auto", "flat", "hnsw", "ivf"]
 KINDS: tuple[str, ...] = ("auto", "flat", "hnsw", "ivf")
@@ -81,7 +81,7 @@ class VectorIndex:
     ivf_nprobe: int = 64
     ivf_train_size: int = 131_072  # k-means sample (at least 40 per list); more costs build time
     threads: int | None = None  # FAISS OpenMP threads; None leaves FAISS's default
-    index: object = field(default=None, repr=False)
+    index: Any = field(default=None, repr=False)  # the FAISS index
 
     def __post_init__(self) -> None:
         _require_faiss()

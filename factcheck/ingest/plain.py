@@ -229,7 +229,8 @@ def _join(text: str, base_offset: int, pending: _Line, current: _Line) -> str:
     return same_length if same_length.split() == joined.split() else joined
 
 
-def _flush(pending: _Line | None, paragraphs: list[Paragraph]) -> None:
+def _flush(pending: _Line | None, paragraphs: list[Paragraph]) -> _Line | None:
+    """Keep the pending paragraph if it states anything; returns the new pending one, None."""
     if pending is not None and any(ch.isalnum() for ch in pending.text):  # "* * *", "...": no statement
         paragraphs.append(Paragraph(pending.text, pending.offset, pending.number))
     return None

@@ -78,6 +78,7 @@ def _records(source: str | Iterable[tuple[int, str]], suffix: str, path: Path, o
     `source` is the decoded file, or for .jsonl its numbered lines.
     """
     if suffix == ".jsonl":
+        assert not isinstance(source, str)  # .jsonl arrives as numbered lines
         for line_number, line in source:
             if not line.strip():
                 continue
@@ -91,6 +92,7 @@ def _records(source: str | Iterable[tuple[int, str]], suffix: str, path: Path, o
             else:
                 on_skip(f"{path}:{line_number}", "record is not a JSON object")
     elif suffix == ".json":
+        assert isinstance(source, str)
         try:
             data = json.loads(source)
         except json.JSONDecodeError as exc:
@@ -102,6 +104,7 @@ def _records(source: str | Iterable[tuple[int, str]], suffix: str, path: Path, o
             else:
                 on_skip(f"{path}#{number}", "record is not a JSON object")
     else:
+        assert isinstance(source, str)
         reader = csv.DictReader(io.StringIO(source))
         if not reader.fieldnames or not any(_alias_in(reader.fieldnames, "text")):
             raise InputError(f"CSV has no text column (expected one of: {', '.join(FIELD_ALIASES['text'])})")
