@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import MissingDependencyError
 from ..models import Article, Paragraph
 from .decode import read_text
 from .plain import make_article, parse_plain_text
@@ -16,7 +17,12 @@ def read_html_file(path: Path) -> list[Article]:
 
 def parse_html(html: str, *, path: str) -> Article | None:
     """Main text and metadata of a web page (trafilatura), paragraphs located in the source."""
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError as exc:  # e.g. lxml_html_clean, which justext needs and lxml no longer bundles
+        raise MissingDependencyError(
+            f"Reading HTML needs trafilatura and its dependencies ({exc}): run `pip install trafilatura lxml_html_clean`"
+        ) from None
 
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
