@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.conflicts import find_conflict, overlap, specifics_stated
+from factcheck.text.alignment import find_conflict, overlap, specifics_stated
 from factcheck.stance import RulesStance
 
 CONFLICTS = [
