@@ -3,7 +3,8 @@
 Pairwise sets feed (claim, evidence) straight to the model. FNC-1 goes through the verify path:
 split the body into sentences, retrieve the sentences closest to the headline, classify them and
 aggregate to agree / disagree / discuss / unrelated. Binary sets are scored supports-vs-refutes
-forced (the larger of the two probabilities); RTE as supports vs not-supports.
+forced (the larger of the two probabilities); RTE, WiCE and negation-NLI as supports vs
+not-supports.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from ..models import StanceResult
 from ..stance import StanceModel
 from .pairs import split_sentences
 
-BINARY = {"fever-symmetric", "covid-fact", "scifact"}
+BINARY = {"fever-symmetric", "covid-fact", "scifact", "fool-me-twice"}
+# scored supports vs not-supports: RTE's not_entailment, WiCE's partially / not supported, and
+# negation-NLI, whose RTE part has no neutral/contradiction split
+SUPPORTS_VS_NOT = {"rte", "wice", "negation-nli"}
 
 
 class SentenceEmbedder(Protocol):
@@ -232,8 +236,9 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
         results = stance_model.classify_batch([(p.claim, p.evidence) for p in pairs])
         if name in BINARY:
             predicted, labels = [_forced(r) for r in results], ("supports", "refutes")
-        elif name == "rte":
+        elif name in SUPPORTS_VS_NOT:
             predicted = ["supports" if r.label == "supports" else "not_supports" for r in results]
+            gold = ["supports" if label == "supports" else "not_supports" for label in gold]
             labels = ("supports", "not_supports")
         else:
             predicted, labels = [r.label for r in results], THREE_WAY

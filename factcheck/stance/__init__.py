@@ -71,15 +71,17 @@ class HybridStance:
     name = "hybrid"
     PRECISE_CONFLICTS = ("number", "date", "antonym")
 
-    def __init__(self, model: str = "", *, support_threshold: float = 0.5, refute_threshold: float = 0.5,
-                 overrule: float = 0.8, **options: object) -> None:
+    def __init__(self, model: str = "", *, support_threshold: float | None = None,
+                 refute_threshold: float | None = None, overrule: float | None = None,
+                 **options: object) -> None:
         from .cross_encoder import CrossEncoderStance
 
         self.rules = RulesStance()
         self.model = CrossEncoderStance(model or None, **options)
-        self.support_threshold = support_threshold
-        self.refute_threshold = refute_threshold
-        self.overrule = overrule
+        calibration = self.model.calibration  # the thresholds belong to the model they were fitted for
+        self.support_threshold = calibration.hybrid_support if support_threshold is None else support_threshold
+        self.refute_threshold = calibration.hybrid_refute if refute_threshold is None else refute_threshold
+        self.overrule = calibration.hybrid_overrule if overrule is None else overrule
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         from ..text.alignment import specifics_stated

@@ -35,6 +35,11 @@ class StanceCalibration:
     # cosine (base MiniLM embeddings) under which a body is "unrelated" to a headline, fitted on
     # FNC-1 *train* bodies (lead sentence vs own body / other bodies); used by factcheck.eval.evaluate
     related_threshold: float = 0.5
+    # the `hybrid` backend's cascade for this model (stance/__init__.py HybridStance), chosen on
+    # dev splits and dev probe claims
+    hybrid_support: float = 0.5  # the model's supports probability at which it corroborates
+    hybrid_refute: float = 0.5  # ... and its refutes probability at which it conflicts
+    hybrid_overrule: float = 0.8  # supports probability that overrules a negation/place/entity rule
 
     @classmethod
     def load(cls, model_dir: Path) -> StanceCalibration:

@@ -13,17 +13,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .lexicon import ANTONYM_PAIRS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from .lexicon import ANTONYM_PAIRS, IRREGULAR_LEMMAS, MONTHS, NUMBER_WORDS, WEEKDAYS
 
 NEGATION_CUES = frozenset(
     "not no never none nobody nothing neither nor cannot n't didn't doesn't don't isn't wasn't "
     "aren't weren't won't wouldn't hasn't haven't hadn't couldn't shouldn't".split()
 )
-
-ANTONYMS: dict[str, set[str]] = {}
-for _a, _b in ANTONYM_PAIRS:
-    ANTONYMS.setdefault(_a, set()).add(_b)
-    ANTONYMS.setdefault(_b, set()).add(_a)
 
 STOPWORDS = frozenset(
     "a an the of to in on at for from by with and or but as is are was were be been being has have had do does did "
@@ -60,7 +55,11 @@ class Token:
 def _lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
     w = word.lower().replace("’", "'")
+    if w in IRREGULAR_LEMMAS:
+        return IRREGULAR_LEMMAS[w]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if suffix == "s" and w.endswith(("ss", "us", "is")):
+            break  # "pass", "dangerous", "crisis" are not plurals
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             stem = w[: -len(suffix)] + repl
             if suffix in ("ing", "ed") and len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "sl":
@@ -75,6 +74,12 @@ _LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
     "declare", "issue", "produce", "reduce", "close", "raise", "refuse", "decline", "release", "increase", "decrease",
     "approve", "resume", "lose", "welcome", "dismiss", "rise", "arrive", "leave", "continue", "cause", "force",
 }
+
+# keyed by lemma, the form tokens carry ("dangerous" -> "dangerou" on both sides of a pair)
+ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in ANTONYM_PAIRS:
+    ANTONYMS.setdefault(_lemma(_a), set()).add(_lemma(_b))
+    ANTONYMS.setdefault(_lemma(_b), set()).add(_lemma(_a))
 
 
 def tokenize(text: str) -> list[Token]:

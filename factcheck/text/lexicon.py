@@ -38,7 +38,37 @@ ANTONYM_PAIRS = [
     ("easy", "difficult"), ("strong", "weak"), ("large", "small"), ("increase", "fall"), ("majority", "minority"),
     # a reaction reported as silence vs as an answer ("silent on the offer" / "rejects the offer")
     ("silent", "reject"), ("silent", "dismiss"), ("silent", "respond"), ("silent", "accept"),
+    ("acknowledge", "deny"), ("release", "hold"), ("free", "hold"), ("free", "capture"),
+    ("huge", "small"), ("huge", "tiny"), ("massive", "small"), ("win", "defeat"),
+    # the training-pair generator's opposites (ANTONYM_FORMS), as lemmas: one list for both
+    ("large", "small"), ("big", "small"), ("positive", "negative"), ("successful", "unsuccessful"),
+    ("victory", "defeat"), ("safe", "dangerous"), ("cheap", "expensive"), ("north", "south"),
+    ("east", "west"), ("able", "unable"), ("possible", "impossible"), ("likely", "unlikely"),
+    ("real", "fake"), ("genuine", "fake"), ("expand", "reduce"), ("add", "remove"), ("join", "leave"),
+    ("enter", "leave"), ("always", "never"), ("want", "refuse"), ("pass", "fail"), ("healthy", "sick"),
+    ("find", "lose"), ("survive", "die"),
 ]
+
+# Opposites the generator may swap to make a training conflict but the slot rules do not call a
+# conflict: in news they mostly name other people or things ("the young and the old", "men and
+# women") rather than contradict. Every other pair of ANTONYM_FORMS is in ANTONYM_PAIRS (tested).
+GENERATOR_ONLY = frozenset(frozenset(pair) for pair in [
+    ("male", "female"), ("man", "woman"), ("boy", "girl"), ("new", "old"), ("young", "old"),
+    ("early", "late"), ("inside", "outside"), ("all", "none"), ("everyone", "no one"),
+    ("rich", "poor"), ("happy", "sad"), ("love", "hate"),
+])
+
+# Irregular forms the lemmatiser cannot derive by suffix ("rose" / "fell", "won" / "lost").
+IRREGULAR_LEMMAS = {
+    "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win", "lost": "lose",
+    "began": "begin", "begun": "begin", "left": "leave", "held": "hold", "kept": "keep", "sold": "sell",
+    "bought": "buy", "found": "find", "grew": "grow", "grown": "grow", "shrank": "shrink",
+    "fought": "fight", "caught": "catch", "led": "lead", "met": "meet", "sent": "send", "fled": "flee",
+    "freed": "free", "larger": "large", "largest": "large", "bigger": "big", "biggest": "big",
+    "smaller": "small", "smallest": "small", "men": "man", "women": "woman", "died": "die",
+    "loved": "love", "hated": "hate", "ended": "end", "captured": "capture", "removed": "remove",
+    "added": "add", "reduced": "reduce", "survived": "survive",
+}
 
 # The inflected pairs the training-pair generator swaps into sentences; one direction each, both
 # used. NOTE: these do not agree with ANTONYM_PAIRS (male/female, north/south are only here; lift/
