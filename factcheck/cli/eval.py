@@ -34,7 +34,7 @@ def _eval_module(name: str) -> ModuleType:
 
 @app.command("eval")
 def eval_command(
-    dataset: Annotated[str, typer.Argument(help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, or all.")],
+    dataset: Annotated[str, typer.Argument(help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, xnli-en, anli, fool-me-twice, negation-nli, wice, or all.")],
     data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder holding the dataset folders \\[default: ../shared/datasets when it exists].")] = None,
     stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend to measure \\[default: the configured one].")] = None,
     stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based backend.")] = None,

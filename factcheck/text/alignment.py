@@ -33,10 +33,12 @@ _MONTH_OF["sept"] = 9
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
 _NOT_NEGATING_AFTER_NO = {"matter", "doubt", "sooner", "less"}
+# what a denial denies ("denied that ...", "denied reports"); "were denied" is a refusal, not a denial
+_DENIED = {"that", "reports", "report", "claims", "rumors", "rumours", "having", "any", "it", "this"}
 # negation said another way: the cue word, and the word that must follow it (None: any)
 _NEGATING_PHRASES = {
     "rather": {"than"}, "instead": {"of"}, "failed": {"to"}, "fails": {"to"}, "refused": {"to"},
-    "refuses": {"to"}, "deny": None, "denies": None, "denied": None, "denying": None,
+    "refuses": {"to"}, "deny": _DENIED, "denies": _DENIED, "denied": _DENIED, "denying": _DENIED,
     "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
 }
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
