@@ -54,7 +54,7 @@ class Token:
     value: float | None = None
 
 
-def _lemma(word: str) -> str:
+def lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
     w = word.lower().replace("’", "'")
     if w in IRREGULAR_LEMMAS:
@@ -80,8 +80,8 @@ _LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
 # keyed by lemma, the form tokens carry ("dangerous" -> "dangerou" on both sides of a pair)
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in ANTONYM_PAIRS:
-    ANTONYMS.setdefault(_lemma(_a), set()).add(_lemma(_b))
-    ANTONYMS.setdefault(_lemma(_b), set()).add(_lemma(_a))
+    ANTONYMS.setdefault(lemma(_a), set()).add(lemma(_b))
+    ANTONYMS.setdefault(lemma(_b), set()).add(lemma(_a))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -121,7 +121,7 @@ def tokenize(text: str) -> list[Token]:
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
             tokens.append(Token(word, lower, "proper"))
         else:
-            tokens.append(Token(word, _lemma(word), "word"))
+            tokens.append(Token(word, lemma(word), "word"))
     return tokens
 
 
