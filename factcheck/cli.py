@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -149,7 +150,10 @@ def verify_command(
     json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path \\[default: beside the report, .json].")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
     html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths) or 'json' (the whole report JSON on stdout).")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths), 'json' (the whole report JSON on stdout) or 'claimreview' (schema.org ClaimReview JSON-LD on stdout).")] = "text",
+    claimreview_path: Annotated[Optional[Path], typer.Option("--claimreview", help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file.")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="Organisation named as the ClaimReview author \\[default: report.author in the config].")] = None,
+    since: Annotated[Optional[Path], typer.Option("--since", help="With --all: open the report with what changed since this earlier report's JSON.")] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -163,7 +167,9 @@ def verify_command(
 
     With --all the report cross-references the articles: conflicts first, the claims several
     outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
-    single-source claims, each statement with its publication date and speaker.
+    single-source claims, each statement with its publication date and speaker. --since OLD.json
+    adds what changed since that report; the agreement heatmap and conflict timeline are written
+    beside the Markdown as .svg files and inline in the HTML.
     """
     from .index import load_index
     from .pipeline import claims_from_article, claims_from_file, claims_from_index, claims_from_texts, verify_claims
@@ -173,12 +179,19 @@ def verify_command(
     with _errors():
         settings = _settings(
             config, index=index, embedder=embedder, model=model,
-            retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model},
+            retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model}, report={"author": author},
         )
         chosen = sum(bool(x) for x in (claims, claims_file, article, all_articles))
         if chosen == 0:
             raise FactcheckError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
         _check_options(as_of, output_format)
+        previous = None
+        if since is not None:
+            from .report_changes import load_previous_report
+
+            if not all_articles:
+                raise FactcheckError("--since compares cross-references: use it with --all")
+            previous = load_previous_report(since)  # before the run: a wrong path fails in a second
         idx = load_index(settings.index.dir)
         items = []
         if claims:
@@ -194,6 +207,7 @@ def verify_command(
         verdicts = verify_claims(items, index=idx, settings=settings, progress=progress, as_of=as_of)
         name = "all" if all_articles else (article.stem if article else claims_file.stem if claims_file else "claims")
         meta = {
+            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "index": settings.index.dir,
             "articles": idx.manifest["counts"]["articles"],
             "sentences": idx.manifest["counts"]["sentences"],
@@ -208,29 +222,66 @@ def verify_command(
 
             xref = cross_reference(verdicts, settings=settings, as_of=as_of)
             title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+        report_path = Path(report or default_report_path(settings.report.dir, name))
+        charts, changes, linked = {}, None, {}
+        if all_articles or (html_path and xref.statements):
+            from .report_charts import render_charts
+
+            charts = render_charts(xref, shown=shown)
         if all_articles:
-            markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
-            data = crossref_json(xref, verdicts, meta=meta)
+            from .report_changes import compare_reports
+            from .report_charts import chart_file_names
+
+            table = idx.article_table()
+            checked = [{"id": a, **{k: table.get(a, {}).get(k) for k in ("path", "source", "title", "date")}}
+                       for a in dict.fromkeys(c.article_id for c in items if c.article_id)]
+            if previous is not None:
+                changes = compare_reports(previous, xref=xref, verdicts=verdicts, articles=checked, previous_path=since)
+            for chart, file_name in chart_file_names(report_path.name).items():
+                if chart in charts:
+                    write_page(charts[chart], report_path.with_name(file_name))
+                    linked[chart] = file_name
+            markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown, charts=linked, changes=changes)
+            data = crossref_json(xref, verdicts, meta=meta, changes=changes, articles=checked)
         else:
             markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
             data = report_json(verdicts, meta=meta)
-        report_path, written_json = write_report(
-            markdown, data, report_path=report or default_report_path(settings.report.dir, name), json_path=json_path,
-        )
+        report_path, written_json = write_report(markdown, data, report_path=report_path, json_path=json_path)
         if html_path:
-            write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown), html_path)
+            write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes), html_path)
+        reviews = None
+        if claimreview_path or output_format == "claimreview":
+            import json
+
+            from .report_claimreview import claimreview_jsonld
+
+            page = settings.report.url or Path(html_path or report_path).resolve().as_uri()
+            reviews = claimreview_jsonld(
+                verdicts, articles=idx.article_table(), author=settings.report.author, author_url=settings.report.author_url,
+                page_url=page, date_published=meta["generated_at"][:10],
+            )
+            if claimreview_path:
+                from .report_crossref import write_page
+
+                write_page(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", claimreview_path)
+    written = f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else "")
+    written += f"\nClaimReview: {claimreview_path}" if claimreview_path else ""
+    if output_format == "claimreview":
+        sys.stdout.write(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
+        console.print(written, highlight=False)
+        return
     if output_format == "json":
         import json
 
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+        console.print(written, highlight=False)
         return
     _print_summary(verdicts, quiet=quiet)
     if all_articles and not quiet:
         from .report_crossref import summary_lines
 
         out.print("\n".join(f"  {line}" for line in summary_lines(xref, verdicts, meta)), highlight=False)
-    out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+    out.print(written, highlight=False)
 
 
 def _check_options(as_of: str | None, output_format: str) -> None:
@@ -241,8 +292,8 @@ def _check_options(as_of: str | None, output_format: str) -> None:
             date.fromisoformat(as_of)
         except ValueError:
             raise FactcheckError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
-    if output_format not in ("text", "json"):
-        raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
+    if output_format not in ("text", "json", "claimreview"):
+        raise FactcheckError(f"--format is 'text', 'json' or 'claimreview', not '{output_format}'")
 
 
 def _print_summary(verdicts, *, quiet: bool) -> None:

@@ -109,12 +109,16 @@ def _more(total: int, shown: int) -> str:
 
 
 def crossref_json(
-    xref: CrossReference, verdicts: list[Verdict], *, meta: dict | None = None, changes: Changes | None = None
+    xref: CrossReference, verdicts: list[Verdict], *, meta: dict | None = None, changes: Changes | None = None,
+    articles: list[dict] | None = None,
 ) -> dict:
     """The verdict JSON plus `conflicts`, `clusters`, `matrix`, `single_source` and the run facts;
-    with `changes`, a `changes` section first. Every conflict's statements carry the `spans`
-    (start, end, role, text) of the words in which they differ."""
+    with `changes`, a `changes` section first; with `articles`, the `articles_checked` (what a
+    later `--since` compares with). Every conflict's statements carry the `spans` (start, end,
+    role, text) of the words in which they differ."""
     data = report_json(verdicts, meta=meta)
+    if articles is not None:
+        data["articles_checked"] = articles
     if changes is not None:
         data = {"changes": changes.to_dict(), **data}
         for conflict in data["changes"]["new_conflicts"]:
