@@ -28,6 +28,11 @@ DATASETS = (
     "covid-fact",
     "scifact",
     "rte",
+    "xnli-en",
+    "anli",
+    "fool-me-twice",
+    "negation-nli",
+    "wice",
 )
 FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
 THREE_WAY = ("supports", "refutes", "neutral")
@@ -43,6 +48,17 @@ _FOLDERS = {
     "covid-fact": "covid-fact",
     "scifact": "scifact-rte",
     "rte": "glue-rte",
+    "xnli-en": "xnli-en",
+    "anli": "anli",
+    "fool-me-twice": "fool-me-twice",
+    "negation-nli": "negation-nli",
+    "wice": "wice",
+    # training-only sets (never reported on)
+    "taxinli": "taxinli",
+    "cad-nli": "cad-nli",
+    "breaking-nli": "breaking-nli",
+    "paws-x-en": "paws-x-en",
+    "fnc-1-train-stances": "fnc-1-train-stances",
 }
 
 
@@ -311,6 +327,149 @@ def load_rte(data_dir: str | Path | None) -> list[LabeledPair]:
     return pairs
 
 
+_NLI = {"entailment": "supports", "contradiction": "refutes", "neutral": "neutral",
+        "e": "supports", "c": "refutes", "n": "neutral", "not_entailment": "not_supports"}
+
+
+def _read_headerless_tsv(path: Path, encoding: str = "utf-8") -> Iterator[list[str]]:
+    with path.open(encoding=encoding, newline="") as handle:
+        yield from csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def load_xnli_en(data_dir: str | Path | None) -> list[LabeledPair]:
+    """XNLI English dev (MNLI-style pairs, not in MNLI): premise -> evidence, hypothesis -> claim."""
+    path = _file(_folder(data_dir, "xnli-en"), "dev-en.tsv")
+    return [LabeledPair(hyp, prem, _map(_NLI, label, path), "dev", f"xnli:{prem[:80]}", label)
+            for prem, hyp, label in _read_headerless_tsv(path)]
+
+
+def load_anli(data_dir: str | Path | None) -> list[LabeledPair]:
+    """ANLI v1.0 dev and test of rounds 1-3; split is `dev`/`test`, group the round and uid."""
+    folder = _folder(data_dir, "anli")
+    pairs = []
+    for round_ in ("R1", "R2", "R3"):
+        for split in ("dev", "test"):
+            path = _file(folder, f"anli_v1.0/{round_}/{split}.jsonl")
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)  # never the `reason` field: it explains the label
+                pairs.append(LabeledPair(row["hypothesis"], row["context"],
+                                         _map(_NLI, row["label"], path), split,
+                                         f"anli:{round_}:{row['uid']}", row["label"]))
+    return pairs
+
+
+def load_fool_me_twice(data_dir: str | Path | None) -> list[LabeledPair]:
+    """Fool Me Twice: game claims vs their gold Wikipedia evidence sentences (joined)."""
+    folder = _folder(data_dir, "fool-me-twice")
+    pairs = []
+    for split in ("dev", "test"):
+        path = _file(folder, f"{split}.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            evidence = " ".join(item["text"] for item in row["gold_evidence"])
+            pairs.append(LabeledPair(row["text"], evidence, _map(_THREE, row["label"], path),
+                                     split, f"fm2:{row['id']}", row["label"]))
+    return pairs
+
+
+def load_negation_nli(data_dir: str | Path | None) -> list[LabeledPair]:
+    """negation-NLI: RTE / SNLI / MNLI pairs with added negations (cp1252, CRLF); split = source."""
+    folder = _folder(data_dir, "negation-nli")
+    pairs = []
+    for source in ("RTE", "SNLI", "MNLI"):
+        path = _file(folder, f"{source}.txt")
+        with path.open(encoding="cp1252", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                label = row["gold_label"].strip()
+                pairs.append(LabeledPair(row["Hypothesis"].strip(), row["Text"].strip(),
+                                         _map(_NLI, label, path), source.lower(),
+                                         f"negation:{source}:{row['index']}", label))
+    return pairs
+
+
+_WICE = {"supported": "supports", "partially_supported": "neutral", "not_supported": "neutral"}
+
+
+def load_wice(data_dir: str | Path | None) -> list[LabeledPair]:
+    """WiCE claims vs the oracle chunks of the cited page; `original_label` keeps WiCE's label
+    (partially_supported and not_supported both map to neutral: WiCE has no refutes class)."""
+    folder = _folder(data_dir, "wice")
+    pairs = []
+    for split in ("dev", "test"):
+        path = _file(folder, f"oracle_chunks/claim/{split}.jsonl")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            row = json.loads(line)
+            evidence = " ".join(row["evidence"])
+            pairs.append(LabeledPair(row["claim"], evidence, _map(_WICE, row["label"], path),
+                                     split, f"wice:{split}:{number}", row["label"]))
+    return pairs
+
+
+# -- training-only sets (see eval train data; never reported on) ---------------------------
+
+
+def load_taxinli(data_dir: str | Path | None) -> list[LabeledPair]:
+    """TaxiNLI: 10,071 real MultiNLI pairs (C-UDA: computational use)."""
+    path = _file(_folder(data_dir, "taxinli"), "taxinli10k.tsv")
+    return [LabeledPair(row["hyp"], row["prem"], _map(_NLI, row["label"], path), "train",
+                        f"taxinli:{row['pairID']}", row["label"])
+            for row in _read_tsv(path)]
+
+
+def load_cad_nli(data_dir: str | Path | None) -> list[LabeledPair]:
+    """CAD-NLI all_combined train/dev/test: counterfactually revised SNLI pairs."""
+    folder = _folder(data_dir, "cad-nli")
+    pairs = []
+    for split in ("train", "dev", "test"):
+        path = _file(folder, f"NLI/all_combined/{split}.tsv")
+        for number, row in enumerate(_read_tsv(path)):
+            pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
+                                     _map(_NLI, row["gold_label"], path), split,
+                                     f"cad:{split}:{number // 5}", row["gold_label"]))
+    return pairs
+
+
+def load_breaking_nli(data_dir: str | Path | None) -> list[LabeledPair]:
+    """Breaking NLI: SNLI premises with one word swapped; `original_label` is the category."""
+    import zipfile
+
+    path = _file(_folder(data_dir, "breaking-nli"), "breaking_nli_dataset.zip")
+    with zipfile.ZipFile(path) as archive:
+        lines = archive.read("data/dataset.jsonl").decode("utf-8").splitlines()
+    pairs = []
+    for line in lines:
+        row = json.loads(line)
+        pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
+                                 _map(_NLI, row["gold_label"], path), "train",
+                                 f"breaking:{row['pairID']}", row["category"]))
+    return pairs
+
+
+def load_paws_x_en(data_dir: str | Path | None) -> list[LabeledPair]:
+    """PAWS-X English dev: paraphrase (supports) or word-scrambled non-paraphrase (not_supports)."""
+    path = _file(_folder(data_dir, "paws-x-en"), "dev-en.tsv")
+    return [LabeledPair(s2, s1, "supports" if label == "1" else "not_supports", "train",
+                        f"paws:{number}", label)
+            for number, (s1, s2, label) in enumerate(_read_headerless_tsv(path))]
+
+
+def load_fnc1_train_stances(data_dir: str | Path | None) -> list[LabeledPair]:
+    """FNC-1 train stances (headline vs full train body), both files; split names the file."""
+    bodies = load_fnc1_train_bodies(data_dir)
+    folder = _folder(data_dir, "fnc-1-train-stances")
+    pairs = []
+    for name in ("train_train_stances.csv", "train_test_stances.csv"):
+        path = _file(folder, name)
+        for row in _read_csv(path):
+            stance = row["Stance"]
+            if stance not in FNC_LABELS or row["Body ID"] not in bodies:
+                continue
+            pairs.append(LabeledPair(row["Headline"], bodies[row["Body ID"]], stance,
+                                     name.split("_")[1], f"fnc-train-body:{row['Body ID']}",
+                                     stance))
+    return pairs
+
+
 LOADERS: dict[str, Callable[[str | Path | None], list[LabeledPair]]] = {
     "fnc-1": load_fnc1,
     "emergent": load_emergent,
@@ -321,6 +480,18 @@ LOADERS: dict[str, Callable[[str | Path | None], list[LabeledPair]]] = {
     "covid-fact": load_covid_fact,
     "scifact": load_scifact,
     "rte": load_rte,
+    "xnli-en": load_xnli_en,
+    "anli": load_anli,
+    "fool-me-twice": load_fool_me_twice,
+    "negation-nli": load_negation_nli,
+    "wice": load_wice,
+}
+TRAINING_LOADERS: dict[str, Callable[[str | Path | None], list[LabeledPair]]] = {
+    "taxinli": load_taxinli,
+    "cad-nli": load_cad_nli,
+    "breaking-nli": load_breaking_nli,
+    "paws-x-en": load_paws_x_en,
+    "fnc-1-train-stances": load_fnc1_train_stances,
 }
 
 # The held-out split each dataset is reported on (never trained or tuned on).
@@ -334,6 +505,11 @@ TEST_SPLITS = {
     "covid-fact": "test",
     "scifact": "dev",
     "rte": "dev",
+    "xnli-en": "dev",
+    "anli": "test",
+    "fool-me-twice": "test",
+    "negation-nli": None,
+    "wice": "test",
 }
 
 

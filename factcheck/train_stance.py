@@ -234,13 +234,35 @@ def fit_related_threshold(data_dir: str | Path | None, embedder: Any, *, seed: i
     return float(grid[int(np.argmax(balanced))])
 
 
+def length_bucketed_batches(lengths: Sequence[int], batch_size: int,
+                            rng: random.Random) -> list[list[int]]:
+    """One epoch of batches whose pairs have similar token lengths, in random order.
+
+    Shuffle, cut into pools of 50 batches, sort each pool by length and cut it into batches:
+    padding shrinks to a few tokens while every epoch still mixes the data differently.
+    """
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lengths.__getitem__)
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs: float = 2.0,
                  max_pairs: int | None = None, device: str | None = None,
                  base_model: str | Path | None = None, batch_size: int = 64,
                  learning_rate: float = 5e-5, max_length: int = 192, seed: int = 0,
-                 sources: str = "all") -> dict[str, Any]:
+                 sources: str = "all", recipe: str = "v2",
+                 checkpoint_every: int = 500) -> dict[str, Any]:
     """Fine-tune, calibrate and save the stance model (fp16 safetensors) into `output_dir`.
 
+    `recipe` "v2" trains on real labelled pairs first (`stance_corpus`), "v1" on the generated
+    mix of the first shipped model. Batches hold pairs of similar length (little padding, which
+    is most of the cost on a CPU), and a checkpoint is written every `checkpoint_every` steps.
     Returns a summary: data counts, training time, dev scores and the fitted calibration.
     """
     try:
@@ -265,10 +287,21 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
 
-    train, dev = build_training_data(data_dir, seed=seed, sources=sources)
+    if recipe == "v2":
+        from .stance_corpus import build_training_data_v2
+
+        train, dev = build_training_data_v2(data_dir, seed=seed)
+    elif recipe == "v1":
+        train, dev = build_training_data(data_dir, seed=seed, sources=sources)
+    else:
+        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1 or v2.")
     if max_pairs is not None:
         train = train[:max_pairs]
     summary: dict[str, Any] = {
+        "recipe": recipe,
+        "max_length": max_length,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
         "sources": sources,
         "epochs": epochs,
         "train_pairs": len(train),
@@ -296,17 +329,17 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
     all_targets = torch.tensor([TARGETS[p.label] for p in train])
     pad = {"input_ids": tokenizer.pad_token_id or 0, "token_type_ids": 0, "attention_mask": 0}
 
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    checkpoint = output / "checkpoint"
     model.train()
     step, losses = 0, []
     running = torch.zeros((), device=device)
     rng = random.Random(seed)
+    train_started = time.perf_counter()
     while step < total_steps:
-        order = list(range(len(train)))
-        rng.shuffle(order)
-        for start in range(0, len(order), batch_size):
+        for index in length_bucketed_batches(lengths, batch_size, rng):
             if step >= total_steps:
                 break
-            index = order[start:start + batch_size]
             inputs = {k: torch.nn.utils.rnn.pad_sequence(
                 [columns[k][i] for i in index], batch_first=True, padding_value=pad[k]
             ).to(device, non_blocking=True) for k in fields}
@@ -332,9 +365,16 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
                 count = 200 if step % 200 == 0 else step % 200
                 losses.append(float(running) / count)
                 running.zero_()
+                rate = step * batch_size / (time.perf_counter() - train_started)
                 print(f"step {step}/{total_steps} loss {losses[-1]:.4f} "
-                      f"{time.perf_counter() - started:.0f}s", flush=True)
+                      f"{time.perf_counter() - started:.0f}s {rate:.1f} pairs/s", flush=True)
+            if checkpoint_every and step % checkpoint_every == 0:
+                model.save_pretrained(checkpoint, safe_serialization=True)
+                tokenizer.save_pretrained(checkpoint)
+                (checkpoint / "step.txt").write_text(f"{step}/{total_steps}\n", encoding="utf-8")
     summary["train_seconds"] = round(time.perf_counter() - started, 1)
+    summary["train_pairs_per_second"] = round(
+        step * batch_size / (time.perf_counter() - train_started), 1)
     summary["loss_every_200_steps"] = [round(x, 4) for x in losses]
     summary["steps"] = step
 
@@ -375,13 +415,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sources", choices=SOURCES, default="all")
+    parser.add_argument("--recipe", choices=("v1", "v2"), default="v2")
+    parser.add_argument("--max-length", type=int, default=192)
     args = parser.parse_args(argv)
     try:
         summary = train_stance(output_dir=args.output_dir, data_dir=args.data_dir,
                                epochs=args.epochs, max_pairs=args.max_pairs, device=args.device,
                                base_model=args.base_model, batch_size=args.batch_size,
                                learning_rate=args.learning_rate, seed=args.seed,
-                               sources=args.sources)
+                               sources=args.sources, recipe=args.recipe,
+                               max_length=args.max_length)
     except FactcheckError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
