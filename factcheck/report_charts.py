@@ -65,6 +65,7 @@ def agreement_heatmap(xref: CrossReference) -> str | None:
             else:
                 labels[i][j] = "·"
     import matplotlib
+    import matplotlib.colors
 
     with matplotlib.rc_context(_RC):
         size = min(3.2 + 0.62 * n, 16)
@@ -72,20 +73,24 @@ def agreement_heatmap(xref: CrossReference) -> str | None:
         canvas_class(figure)
         axes = figure.add_subplot()
         cmap = colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
-        image = axes.imshow(np.ma.masked_invalid(share), cmap=cmap, vmin=0, vmax=1)
+        # cells as vector shapes (pcolormesh), not a raster image embedded in the SVG
+        steps = matplotlib.colors.BoundaryNorm(np.linspace(-0.05, 1.05, 12), cmap.N)  # eleven shades centred on tenths: half is yellow
+        image = axes.pcolormesh(np.ma.masked_invalid(share), cmap=cmap, norm=steps, edgecolors="white", linewidth=1.5)
+        axes.set_aspect("equal")
+        axes.invert_yaxis()
         names = [_short(o) for o in outlets]
-        axes.set_xticks(range(n), names, rotation=40, ha="right", rotation_mode="anchor")
-        axes.set_yticks(range(n), names)
-        axes.set_xticks([x - 0.5 for x in range(1, n)], minor=True)
-        axes.set_yticks([y - 0.5 for y in range(1, n)], minor=True)
-        axes.grid(which="minor", color="white", linewidth=1.5)
-        axes.tick_params(which="minor", length=0)
+        axes.set_xticks([x + 0.5 for x in range(n)], names, rotation=40, ha="right", rotation_mode="anchor")
+        axes.set_yticks([y + 0.5 for y in range(n)], names)
+        axes.tick_params(length=0)
+        axes.spines[:].set_visible(False)
         for i in range(n):
             for j in range(n):
                 dark = not np.isnan(share[i, j]) and (share[i, j] < 0.2 or share[i, j] > 0.85)
-                axes.text(j, i, labels[i][j], ha="center", va="center", color="white" if dark else "#1b1b1b")
+                axes.text(j + 0.5, i + 0.5, labels[i][j], ha="center", va="center", color="white" if dark else "#1b1b1b")
         axes.set_title(TITLES["agreement"])
         bar = figure.colorbar(image, ax=axes, shrink=0.8)
+        bar.solids.set_rasterized(False)  # vector too: no embedded PNG
+        bar.solids.set_edgecolor("face")
         bar.set_label("share of shared statements that agree (grey: none shared)")
         return _svg(figure, TITLES["agreement"])
 
