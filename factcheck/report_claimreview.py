@@ -20,7 +20,7 @@ from datetime import date as Date
 from pathlib import PurePath
 from urllib.parse import quote
 
-from .crossref import outlet_label, parse_date
+from .crossref import parse_date
 from .models import Verdict
 
 RATING_SCALE = {"contradicted": 1, "disputed": 2, "unverified": 3, "supported": 4}
@@ -85,8 +85,9 @@ def _claim(v: Verdict, articles: dict[str, dict]) -> dict:
         return item
     ordered = sorted(appearances.values(), key=lambda w: (parse_date(w.get("datePublished")) or Date.max))
     first = ordered[0]
-    item["author"] = first["publisher"]
-    if first.get("datePublished"):
+    if first.get("publisher"):  # an article that names no outlet: no author rather than a file name
+        item["author"] = first["publisher"]
+    if first.get("datePublished"):  # nor a made-up date
         item["datePublished"] = first["datePublished"]
     item["appearance"] = ordered
     item["firstAppearance"] = first
@@ -97,13 +98,14 @@ def _work(article_id: str, articles: dict[str, dict], source: str | None, date: 
     """An article as a CreativeWork: name, publisher, publication date, and its URL when it had one."""
     meta = articles.get(article_id) or {}
     path = meta.get("path") or (location or "").rsplit(":", 1)[0]
-    outlet = outlet_label(meta.get("source") or source, path)
+    outlet = " ".join(str(meta.get("source") or source or "").split())
     work: dict = {
         "@type": "CreativeWork",
-        "name": meta.get("title") or PurePath(path.split("#", 1)[0]).name or outlet,
-        "publisher": {"@type": "Organization", "name": outlet},
+        "name": meta.get("title") or PurePath(path.split("#", 1)[0]).name or outlet or article_id,
         "identifier": path or article_id,
     }
+    if outlet:
+        work["publisher"] = {"@type": "Organization", "name": outlet}
     published = parse_date(meta.get("date") or date)
     if published:
         work["datePublished"] = published.isoformat()
@@ -111,3 +113,13 @@ def _work(article_id: str, articles: dict[str, dict], source: str | None, date: 
     if url.startswith(("http://", "https://")):
         work["url"] = url
     return work
+
+
+def claimreview_text(reviews: list[dict]) -> str:
+    """The JSON-LD as text that is safe to paste into a <script type="application/ld+json"> block:
+    "<", ">" and "&" in quoted text are written as \\u escapes (the same JSON data), so a claim
+    containing "</script>" cannot end the block."""
+    import json
+
+    text = json.dumps(reviews, indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
