@@ -82,7 +82,7 @@ def _settings(config: Path | None, *, index: Path | None = None, embedder: str |
 
 
 def _fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, however long
     raise typer.Exit(code)
 
 
@@ -249,25 +249,23 @@ def verify_command(
         report_path, written_json = write_report(markdown, data, report_path=report_path, json_path=json_path)
         if html_path:
             write_page(render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes), html_path)
-        reviews = None
+        reviews = ""
         if claimreview_path or output_format == "claimreview":
-            import json
-
-            from .report_claimreview import claimreview_jsonld
+            from .report_claimreview import claimreview_jsonld, claimreview_text
 
             page = settings.report.url or Path(html_path or report_path).resolve().as_uri()
-            reviews = claimreview_jsonld(
+            reviews = claimreview_text(claimreview_jsonld(
                 verdicts, articles=idx.article_table(), author=settings.report.author, author_url=settings.report.author_url,
                 page_url=page, date_published=meta["generated_at"][:10],
-            )
+            ))
             if claimreview_path:
                 from .report_crossref import write_page
 
-                write_page(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", claimreview_path)
+                write_page(reviews, claimreview_path)
     written = f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else "")
     written += f"\nClaimReview: {claimreview_path}" if claimreview_path else ""
     if output_format == "claimreview":
-        sys.stdout.write(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(reviews)
         console.print(written, highlight=False)
         return
     if output_format == "json":
