@@ -68,6 +68,7 @@ class AggregateSettings:
     relevance_floor: float = 0.35  # similarity at which evidence starts to count
     relevance_full: float = 0.65  # similarity at which it counts fully
     credible: float = 0.35  # stance probability x relevance needed to count as credible
+    split_claims: bool = True  # check a claim of several statements part by part too (claim_parts.py)
 
 
 @dataclass(frozen=True)

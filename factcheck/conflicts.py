@@ -62,7 +62,13 @@ _NUMBER_WORDS = {
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
-_NOT_NEGATING_AFTER_NO = {"matter", "doubt", "longer", "sooner", "less"}
+_NOT_NEGATING_AFTER_NO = {"matter", "doubt", "sooner", "less"}
+# negation said another way: the cue word, and the word that must follow it (None: any)
+_NEGATING_PHRASES = {
+    "rather": {"than"}, "instead": {"of"}, "failed": {"to"}, "fails": {"to"}, "refused": {"to"},
+    "refuses": {"to"}, "deny": None, "denies": None, "denied": None, "denying": None,
+    "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
+}
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
 
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
@@ -128,6 +134,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, lower, "word", **at))  # "no matter what", "no doubt"
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation", **at))
+        elif lower in _NEGATING_PHRASES and (
+            _NEGATING_PHRASES[lower] is None
+            or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
+        ):
+            tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
         elif lower in _NUMBER_WORDS:
             tokens.append(Token(word, f"#{_NUMBER_WORDS[lower]:g}", "number", float(_NUMBER_WORDS[lower]), **at))
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
@@ -194,7 +205,7 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
         _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
         or _date_conflict(a, b)
-        or _polarity_conflict(a_core, b_core)
+        or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
     )
 
 
@@ -261,7 +272,9 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
             and (len(names_l) == len(left) or i2 == len(a))  # all names, or the sentence's tail
             and (len(names_r) == len(right) or j2 == len(b))
         )
-        if names and names_only and not ({t.norm for t in names_l} & {t.norm for t in names_r}):
+        if (names and names_only and not ({t.norm for t in names_l} & {t.norm for t in names_r})
+                and not {t.norm for t in names_l} & {t.norm for t in b}
+                and not {t.norm for t in names_r} & {t.norm for t in a}):
             before = a[i1 - 1].norm if i1 > 0 else ""
             kind = "place" if before in _PLACE_PREPOSITIONS else "entity"
             return Conflict(kind, " ".join(t.text for t in names_l), " ".join(t.text for t in names_r))
@@ -355,6 +368,12 @@ def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     cue_a = neg_a[0].text if neg_a else "(affirmative)"
     cue_b = neg_b[0].text if neg_b else "(affirmative)"
     return Conflict("negation", cue_a, cue_b)
+
+
+def _last_since(a: list[Token], b: list[Token]) -> bool:
+    """"was last seen on May 3" says what "has not been seen since May 3" says."""
+    negations = sum(t.kind == "negation" for t in b) - sum(t.kind == "negation" for t in a)
+    return negations == 1 and any(t.norm == "last" for t in a) and any(t.norm == "since" for t in b)
 
 
 MAX_NEGATION_GAP = 4  # tokens between shared content within which a negation negates it

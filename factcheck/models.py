@@ -96,6 +96,9 @@ class Evidence:
     conflict_type: str | None = None
     probabilities: dict[str, float] = field(default_factory=dict)
     duplicates: list[str] = field(default_factory=list)  # locations of syndicated copies
+    context: str = ""  # what the stance step reads: the sentence with its article's context (context.py)
+    hedge: str | None = None  # "planned" or "reported": not the event itself (aggregate.hedge)
+    part: str | None = None  # the part of a multi-part claim this evidence speaks to (claim_parts.py)
 
     def to_dict(self) -> dict:
         return asdict(self)

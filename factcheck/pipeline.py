@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .aggregate import aggregate_verdict
+from .aggregate import aggregate_verdict, combine_parts
+from .claim_parts import claim_parts
 from .config import Settings, search_settings
 from .embed import load_embedder
 from .errors import FactcheckError, InputError
@@ -239,12 +240,22 @@ def verify_claims(
         raise FactcheckError(
             f"Index was built with '{index.embedder}' but settings use '{embedder.name}'; use the same embedder"
         )
-    vectors = _claim_vectors(claims, index, embedder, progress, settings.embedder.batch_size)
-    with progress.stage("Retrieving evidence", total=len(claims)) as advance:
-        evidence = retrieve_evidence(claims, vectors, index, settings=settings.retrieve, as_of=as_of)
-        advance(len(claims))
+    # a claim of several statements is checked whole and part by part (claim_parts.py)
+    units: list[Claim] = list(claims)
+    owner: list[int] = list(range(len(claims)))
+    if settings.aggregate.split_claims:
+        for i, claim in enumerate(claims):
+            if claim.article_id is None:
+                for k, part in enumerate(claim_parts(claim.text), start=1):
+                    units.append(Claim(id=f"{claim.id}.{k}", text=part, source=claim.source, date=claim.date,
+                                       location=claim.location))
+                    owner.append(i)
+    vectors = _claim_vectors(units, index, embedder, progress, settings.embedder.batch_size)
+    with progress.stage("Retrieving evidence", total=len(units)) as advance:
+        evidence = retrieve_evidence(units, vectors, index, settings=settings.retrieve, as_of=as_of)
+        advance(len(units))
     model = load_stance_model(settings.stance.backend, settings.stance.model)
-    pairs = [(claim.text, e.sentence) for claim, items in zip(claims, evidence) for e in items]
+    pairs = [(unit.text, e.context or e.sentence) for unit, items in zip(units, evidence) for e in items]
     results = []
     with progress.stage("Judging stance", total=len(pairs)) as advance:
         batch = max(1, settings.stance.batch_size * 8)
@@ -252,15 +263,22 @@ def verify_claims(
             results.extend(classify_stance(model, pairs[start : start + batch]))
             advance(min(batch, len(pairs) - start))
     position = 0
-    verdicts = []
-    for claim, items in zip(claims, evidence):
+    whole: list[Verdict] = []
+    parts: list[list[Verdict]] = [[] for _ in claims]
+    for n, (unit, items) in enumerate(zip(units, evidence)):
         for e in items:
             result = results[position]
             position += 1
             e.stance, e.score, e.conflict_type = result.label, round(result.score, 4), result.conflict_type
             e.probabilities = {k: round(v, 4) for k, v in result.probabilities.items()}
-        verdicts.append(aggregate_verdict(claim, items, settings=settings.aggregate))
-    return verdicts
+            if n >= len(claims):
+                e.part = unit.text
+        verdict = aggregate_verdict(unit, items, settings=settings.aggregate)
+        if n < len(claims):
+            whole.append(verdict)
+        else:
+            parts[owner[n]].append(verdict)
+    return [combine_parts(w, p) for w, p in zip(whole, parts)]
 
 
 def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, batch_size: int) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 
 from .config import RetrieveSettings
 from .conflicts import find_conflict, overlap
+from .context import full_names, in_context
 from .index import SentenceIndex
 from .models import Claim, Evidence
 
@@ -26,11 +27,30 @@ class _Lookup:
         self.sentence_id = s["sentence_id"].to_numpy()
         self.article_id = s["article_id"].to_numpy()
         self.line = s["line"].to_numpy()
+        self.ordinal = s["ordinal"].to_numpy()
+        self._article_rows: dict[str, tuple[list[str], dict[int, int], dict[str, str]]] | None = None
         order = np.argsort(s["vector_row"].to_numpy(), kind="stable")
         rows = s["vector_row"].to_numpy()[order]
         starts = np.searchsorted(rows, np.arange(len(index.vectors) + 1))
         self.by_vector = [order[starts[i] : starts[i + 1]] for i in range(len(index.vectors))]
         self.articles = index.article_table()
+
+    def context(self, row: int) -> str:
+        """Sentence `row` as the stance step reads it: names in full, and the previous sentence
+        when this one opens on a pronoun (`context.in_context`)."""
+        if self._article_rows is None:
+            by_article: dict[str, list[int]] = {}
+            for r, article in enumerate(self.article_id):
+                by_article.setdefault(str(article), []).append(r)
+            self._rows_of = by_article
+            self._article_rows = {}
+        article = str(self.article_id[row])
+        if article not in self._article_rows:
+            rows = sorted(self._rows_of[article], key=lambda r: int(self.ordinal[r]))
+            texts = [str(self.text[r]) for r in rows]
+            self._article_rows[article] = (texts, {r: i for i, r in enumerate(rows)}, full_names(texts))
+        texts, position, names = self._article_rows[article]
+        return in_context(texts, position[row], names)
 
 
 def _lookup(index: SentenceIndex) -> _Lookup:
@@ -127,6 +147,7 @@ def _evidence(similarity: float, members: list[int], lookup: _Lookup, *, coverag
         location=source_location(article["path"], int(lookup.line[first])),
         similarity=round(similarity, 4),
         coverage=round(coverage, 4),
+        context=lookup.context(first),
         duplicates=[
             f"{lookup.articles[lookup.article_id[m]].get('source') or lookup.articles[lookup.article_id[m]]['path']}"
             f" ({source_location(lookup.articles[lookup.article_id[m]]['path'], int(lookup.line[m]))})"

@@ -53,42 +53,54 @@ class RulesStance:
 
 
 class HybridStance:
-    """The default: slot alignment first, the learned cross-encoder for what alignment cannot read.
+    """The default: the learned cross-encoder reads every pair the slot rules cannot settle.
 
-    A named conflict (number, date, place, entity, negation, antonym) or a near restatement is
-    decided by `RulesStance`, which is precise on reports of one story. A pair it leaves neutral
-    goes to the shipped MiniLM cross-encoder (backend `minilm`), whose label stands when its
-    probability reaches the threshold, except that it may not corroborate a number or date the
-    evidence does not state (`conflicts.specifics_stated`). That reads paraphrase ("Pyongyang has
-    no interest in any meeting" for "North Korea has no interest in talks") without the model's
-    false conflicts on near-identical news sentences. Thresholds chosen on dev splits only
-    (benchmarks/STANCE.md).
+    The rules are the precise detector and the explainer, not a gate. A conflict of a precise
+    type (a changed number or date, an antonym: `PRECISE_CONFLICTS`) decides refutes and names
+    its type. A negation, place or entity conflict is named too, unless the model reads the pair
+    as support with at least `overrule` probability: those rules misread paraphrase ("was last
+    seen on May 3" / "has not been seen since May 3"). A near restatement (most of the claim's
+    words and every number and date it gives) supports. Every other pair is the model's
+    (backend `minilm`): supports at `support_threshold` when the evidence states the claim's
+    numbers and dates, refutes at `refute_threshold`. Thresholds chosen on dev splits and dev
+    probe claims only (benchmarks/STANCE.md).
     """
 
     name = "hybrid"
+    PRECISE_CONFLICTS = ("number", "date", "antonym")
 
-    def __init__(self, model: str = "", *, support_threshold: float = 0.35, refute_threshold: float = 0.35,
-                 **options: object) -> None:
+    def __init__(self, model: str = "", *, support_threshold: float = 0.5, refute_threshold: float = 0.5,
+                 overrule: float = 0.8, **options: object) -> None:
         from .stance_nli import CrossEncoderStance
 
         self.rules = RulesStance()
         self.model = CrossEncoderStance(model or None, **options)
         self.support_threshold = support_threshold
         self.refute_threshold = refute_threshold
+        self.overrule = overrule
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         from .conflicts import specifics_stated
 
         pairs = list(pairs)
         results = self.rules.classify_batch(pairs)
-        undecided = [i for i, r in enumerate(results) if r.label == "neutral"]
-        for i, learned in zip(undecided, self.model.classify_batch([pairs[i] for i in undecided])):
+        ask = [i for i, r in enumerate(results)
+               if r.label == "neutral" or (r.label == "refutes" and r.conflict_type not in self.PRECISE_CONFLICTS)]
+        for i, learned in zip(ask, self.model.classify_batch([pairs[i] for i in ask])):
             p = learned.probabilities
+            if results[i].label == "refutes":
+                if p["supports"] >= self.overrule:
+                    results[i] = StanceResult("supports", p)
+                continue
             if p["supports"] >= self.support_threshold and p["supports"] > p["refutes"]:
                 if specifics_stated(*pairs[i]):
                     results[i] = StanceResult("supports", p)
+                else:
+                    results[i] = StanceResult("neutral", p)
             elif p["refutes"] >= self.refute_threshold:
                 results[i] = StanceResult("refutes", p, learned.conflict_type or "other")
+            else:
+                results[i] = StanceResult("neutral", p)
         return results
 
 

@@ -1,0 +1,118 @@
+"""Verdicts on the probe claim sets (probes/*.json): the verify path as a reader would use it.
+
+Each probe story names its articles (FNC-1 competition test body ids, or seed files); they are
+read from ../shared at run time, written as plain-text files to a cache folder, indexed with the
+configured embedder, and every claim is verified against them. The score is the share of claims
+whose verdict equals the one decided from the articles before the tool was run.
+
+    python -m benchmarks.probes --half dev            # tune on these
+    python -m benchmarks.probes --half unseen         # report only
+    python -m benchmarks.probes --half all --stance rules --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PROBES = REPO / "probes"
+SHARED = Path(os.environ.get("FACTCHECK_SHARED", REPO.parent / "shared"))
+if not SHARED.exists():  # worktrees live beside /work/shared
+    SHARED = Path("/work/shared")
+CACHE = Path(os.environ.get("FACTCHECK_BENCH_CACHE", "/work/cache")) / "probes"
+VERDICTS = ("supported", "contradicted", "disputed", "unverified")
+
+
+def _fnc_test_bodies() -> dict[str, str]:
+    path = SHARED / "datasets" / "fnc-1" / "competition_test_bodies.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
+
+
+def story_corpus(story: dict, slug: str) -> Path:
+    """A folder holding the story's articles as files (written once, outside the repository)."""
+    folder = CACHE / "corpus" / slug
+    if story["source"] == "seeds":
+        return SHARED / "seeds"  # the seed files are the corpus as they are
+    if not folder.is_dir():
+        bodies = _fnc_test_bodies()
+        folder.mkdir(parents=True)
+        for body_id in story["bodies"]:
+            (folder / f"fnc-{body_id}.txt").write_text(bodies[body_id], encoding="utf-8")
+    return folder
+
+
+def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool) -> dict:
+    from factcheck.config import load_settings
+    from factcheck.index import load_index
+    from factcheck.pipeline import build_index, claims_from_texts, verify_claims
+
+    settings = load_settings().with_overrides(stance={"backend": stance})
+    results: dict = {"half": half, "stance": settings.stance.backend, "stories": {}}
+    rows = []
+    for path in sorted(PROBES.glob("*.json")):
+        slug = path.stem
+        if stories and slug not in stories:
+            continue
+        story = json.loads(path.read_text(encoding="utf-8"))
+        if story["source"] == "seeds" and len(story["bodies"]) != len(list((SHARED / "seeds").glob("*"))):
+            raise SystemExit(f"{path}: the seed corpus changed")
+        claims = [c for c in story["claims"] if half == "all" or c["half"] == half]
+        if not claims:
+            continue
+        index_dir = CACHE / "indexes" / slug
+        if not (index_dir / "CURRENT").exists():
+            build_index([story_corpus(story, slug)], index_dir=index_dir, settings=settings)
+        index = load_index(index_dir)
+        verdicts = verify_claims(claims_from_texts([c["claim"] for c in claims]), index=index,
+                                 settings=settings)
+        right = 0
+        for claim, verdict in zip(claims, verdicts):
+            ok = verdict.verdict == claim["expected"]
+            right += ok
+            rows.append((claim["expected"], verdict.verdict))
+            if verbose and not ok:
+                best = verdict.evidence[0] if verdict.evidence else None
+                print(f"  MISS [{slug}] expected {claim['expected']}, got {verdict.verdict} "
+                      f"({verdict.confidence:.2f}): {claim['claim']}")
+                if best is not None:
+                    print(f"       top: {best.stance} {best.probabilities} sim {best.similarity}: "
+                          f"{best.sentence[:160]}")
+        results["stories"][slug] = {"right": right, "total": len(claims)}
+        print(f"{slug}: {right}/{len(claims)}")
+    total = sum(s["total"] for s in results["stories"].values())
+    right = sum(s["right"] for s in results["stories"].values())
+    confusion = Counter(rows)
+    results.update(right=right, total=total,
+                   confusion={f"{e}->{g}": n for (e, g), n in sorted(confusion.items())})
+    print(f"all: {right}/{total} ({right / max(1, total):.3f})")
+    for expected in VERDICTS:
+        line = "  ".join(f"{g[:5]} {confusion[(expected, g)]:3d}" for g in VERDICTS)
+        print(f"  expected {expected:12s} -> {line}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.probes", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--half", choices=("dev", "unseen", "all"), default="dev")
+    parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
+    parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    results = run(half=args.half, stance=args.stance, stories=args.story, verbose=args.verbose)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
