@@ -109,7 +109,7 @@ def tokenize(text: str) -> list[Token]:
     matches = list(_TOKEN.finditer(text))
     raw = [m.group() for m in matches]
     headline = _is_title_case(raw)
-    for i, (word, match) in enumerate(zip(raw, matches)):
+    for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
         at = {"start": match.start(), "end": match.end()}
         lower = word.lower().replace("’", "'")
         if word[0].isdigit():

@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from . import __version__
 from .conflicts import Span, conflict_spans
@@ -73,6 +74,11 @@ def spans_json(text: str, spans: tuple[Span, ...] | list[Span]) -> list[dict]:
     return [span.to_dict(text) for span in spans]
 
 
+def claim_anchor(claim_id: str) -> str:
+    """The id of a claim's entry in the HTML report, which a ClaimReview `url` points at."""
+    return "claim-" + quote(str(claim_id), safe="")
+
+
 def code(text: object) -> str:
     """An inline code span its content can't close early: file paths and ids shown as written."""
     return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
@@ -92,7 +98,7 @@ def _claim_json(v: Verdict) -> dict:
     """A verdict as JSON; each conflicting piece of evidence with the `spans` where it differs
     from the claim (`claim_spans` in the claim), start and end as character offsets."""
     data = v.to_dict()
-    for e, item in zip(v.evidence, data["evidence"]):
+    for e, item in zip(v.evidence, data["evidence"], strict=True):
         claim_spans, spans = differing_spans(v.claim.text, e.sentence) if e.stance == "refutes" else ((), ())
         item["claim_spans"], item["spans"] = spans_json(v.claim.text, claim_spans), spans_json(e.sentence, spans)
     return data

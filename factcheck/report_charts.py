@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date as Date
+from typing import Any
 
 from .crossref import CrossReference, parse_date
 from .errors import FactcheckError
@@ -23,7 +24,7 @@ TITLES = {
 _TIME_COLOURS = {
     "contradiction": "#c0392b", "date unknown": "#e67e22", "superseded": "#2e86c1", "changed over time": "#7d3c98",
 }
-_RC = {
+_RC: dict[Any, Any] = {  # matplotlib types rc keys as literals
     "svg.fonttype": "none",  # text stays text: selectable, searchable, no glyph outlines
     "svg.hashsalt": "factcheck",  # the same report gives the same SVG ids
     "text.parse_math": False,  # "$5" in an outlet name is a dollar sign, not mathtext
@@ -126,8 +127,8 @@ def conflict_timeline(xref: CrossReference, *, shown: int = 10) -> str | None:
             for x, py, outlet in points:
                 axes.annotate(_short(outlet, 26), (x, py), xytext=(6, 0), textcoords="offset points",
                               va="center", fontsize=7, color="#333333")
-        ticks = _date_ticks(first, last) if dated else []
-        labels = [Date.fromordinal(t).isoformat() for t in ticks]
+        ticks: list[float] = [float(t) for t in _date_ticks(first, last)] if dated else []
+        labels = [Date.fromordinal(int(t)).isoformat() for t in ticks]
         if any(parse_date(s.date) is None for c in conflicts for s in (c.claim, c.evidence)):
             ticks, labels = ticks + [unknown_x], labels + ["date unknown"]
             if dated:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from datetime import date as Date
 from pathlib import PurePath
-from urllib.parse import quote
 
 from .crossref import parse_date
 from .models import Verdict
+from .report import claim_anchor
 
 RATING_SCALE = {"contradicted": 1, "disputed": 2, "unverified": 3, "supported": 4}
 WORST_RATING, BEST_RATING = 1, 4
@@ -54,7 +54,7 @@ def _review(v: Verdict, *, articles: dict[str, dict], author: dict, page_url: st
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": f"{page_url}#claim-{quote(str(v.claim.id), safe='')}",
+        "url": f"{page_url}#{claim_anchor(v.claim.id)}",
         "claimReviewed": claim,
         "datePublished": date_published,
         "author": author,

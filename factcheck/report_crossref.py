@@ -10,6 +10,7 @@ same charts written beside it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,9 @@ from urllib.parse import quote
 from .crossref import ConflictPair, CrossReference, Statement
 from .errors import FactcheckError
 from .models import VERDICTS, Verdict
-from .report import code, differing_spans, escape, escape_marked, meta_facts, render_markdown, report_json, spans_json
+from .report import (
+    claim_anchor, code, differing_spans, escape, escape_marked, meta_facts, render_markdown, report_json, spans_json,
+)
 from .report_changes import Changes
 from .report_charts import TITLES as CHART_TITLES
 
@@ -346,11 +349,6 @@ def _template():
     return environment.get_template("crossref.html.j2")
 
 
-def claim_anchor(claim_id: str) -> str:
-    """The id of a claim's entry in the HTML page (what a ClaimReview `url` points at)."""
-    return "claim-" + quote(str(claim_id), safe="")
-
-
 def _marked_html(text: str | None, spans=()):
     """Escaped text with the differing words in <mark>."""
     from markupsafe import Markup, escape as html_escape
@@ -369,8 +367,6 @@ def _marked_html(text: str | None, spans=()):
 
 def _inline_svg(svg: str):
     """A chart for inline use: the SVG element alone, without the namespace declarations HTML does not need."""
-    import re
-
     from markupsafe import Markup
 
     svg = svg[svg.index("<svg"):]
