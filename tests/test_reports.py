@@ -377,6 +377,10 @@ def test_hostile_text_in_html_marks_charts_and_changes():
                       articles_added=[{"id": "b", "path": HOSTILE, "source": HOSTILE, "title": HOSTILE, "date": None}])
     charts = render_charts(xref)  # "$5 $" is text, not mathtext: rendering does not fail on it
     assert set(charts) == {"agreement", "timeline"}
+    for svg in charts.values():  # the standalone files: well-formed, the hostile names as text
+        root = ElementTree.fromstring(svg)
+        assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "foreignObject")]
+        assert any("<script>" in (e.text or "") for e in root.iter())
     page = render_crossref_html(xref, verdicts, charts=charts, changes=changes)
     dom = _Dom()
     dom.feed(page)
