@@ -35,10 +35,12 @@ def _by_outlet(evidence: Sequence[Evidence], strengths: Sequence[float]) -> list
 
 
 _PLANNED = re.compile(r"\b(?:will|would|could|might|may|plans? to|planned to|planning to|is to|are to|"
-                      r"expected to|set to|due to|hopes? to|intends? to|threatened to|if)\b", re.IGNORECASE)
+                      r"expected to|set to|hopes? to|intends? to|threatened to|if)\b")
 _REPORTED = re.compile(r"\b(?:reportedly|allegedly|rumou?red|unconfirmed|it is unclear|"
                        r"there were cases|it is possible|claimed|claims that)\b", re.IGNORECASE)
-HEDGED_WEIGHT = 0.6  # how much a planned, hypothetical or unconfirmed statement counts
+# how much a statement of a plan or hypothetical, or an unconfirmed report, counts for the event:
+# a plan alone never makes the event credible; a report of a claim counts, less
+HEDGED_WEIGHT = {"planned": 0.3, "reported": 0.6}
 
 
 def hedge(claim: str, evidence: str) -> str | None:
@@ -65,7 +67,7 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
     for e in evidence:
         kind = hedge(claim.text, e.context or e.sentence) if e.stance == "supports" else None
         e.hedge = kind
-        weight.append(HEDGED_WEIGHT if kind else 1.0)
+        weight.append(HEDGED_WEIGHT[kind] if kind else 1.0)
     support = [e.probabilities.get("supports", 0.0) * r * w if e.stance == "supports" else 0.0
                for e, r, w in zip(evidence, rel, weight)]
     refute = [e.probabilities.get("refutes", 0.0) * r if e.stance == "refutes" else 0.0

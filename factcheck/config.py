@@ -54,6 +54,9 @@ class RetrieveSettings:
     min_similarity: float = 0.45  # cosine below which a sentence is not evidence
     duplicate_similarity: float = 0.95  # near-identical sentences from different articles are one group
     lexical_weight: float = 0.3  # ranking = cosine + this x share of the claim's content words restated
+    lexical_candidates: int = 10  # BM25 matches added to the dense ones (0: dense only)
+    lexical_min_overlap: float = 0.5  # a BM25 match under min_similarity must restate this share of the claim
+    lexical_max_sentences: int = 500000  # above this many unique sentences, dense retrieval only
 
 
 @dataclass(frozen=True)

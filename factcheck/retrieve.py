@@ -35,6 +35,17 @@ class _Lookup:
         self.by_vector = [order[starts[i] : starts[i + 1]] for i in range(len(index.vectors))]
         self.articles = index.article_table()
 
+    def bm25(self):
+        """A BM25 index over the unique sentence texts (one per vector row), built on first use."""
+        if getattr(self, "_bm25", None) is None:
+            import bm25s
+
+            texts = [str(self.text[members[0]]) if len(members) else "" for members in self.by_vector]
+            retriever = bm25s.BM25()
+            retriever.index(_bm25_tokens(texts), show_progress=False)
+            self._bm25 = retriever
+        return self._bm25
+
     def context(self, row: int) -> str:
         """Sentence `row` as the stance step reads it: names in full, and the previous sentence
         when this one opens on a pronoun (`context.in_context`)."""
@@ -91,11 +102,20 @@ def retrieve_evidence(
     lookup = _lookup(index)
     excluded = {a for a, row in lookup.articles.items() if not published_by(row.get("date"), as_of)}
     scores, rows = index.search(claim_vectors, settings.candidates)
+    lexical = _lexical_candidates(claims, index, lookup, settings)
     results = []
-    for claim, claim_scores, claim_rows in zip(claims, scores, rows):
+    for n, (claim, claim_scores, claim_rows) in enumerate(zip(claims, scores, rows)):
         groups: list[tuple[float, list[int], list[int]]] = []  # (similarity, vector rows, sentence rows)
-        for score, row in zip(claim_scores, claim_rows):
-            if row < 0 or score < settings.min_similarity:
+        dense = {int(r) for r in claim_rows}
+        extra = [r for r in lexical[n] if r not in dense] if lexical else []
+        extra_scores = index.vectors[extra] @ claim_vectors[n] if extra else []
+        for score, row in [*zip(claim_scores, claim_rows), *zip(extra_scores, extra)]:
+            if row < 0:
+                continue
+            if score < settings.min_similarity and not (
+                row in extra and overlap(claim.text, str(lookup.text[lookup.by_vector[row][0]]))
+                >= settings.lexical_min_overlap
+            ):
                 continue
             members = [
                 m for m in lookup.by_vector[row]
@@ -115,6 +135,34 @@ def retrieve_evidence(
             _evidence(groups[g][0], groups[g][2], lookup, coverage=coverage[g]) for g in order[: settings.top_k]
         ])
     return results
+
+
+def _lexical_candidates(claims: Sequence[Claim], index: SentenceIndex, lookup: _Lookup,
+                        settings: RetrieveSettings) -> list[list[int]] | None:
+    """BM25 matches (vector rows) per claim, or None when lexical retrieval is off or the index
+    is too large for it. BM25 finds a sentence that states the claim among other news ("These
+    included closing two mines, freezing fees and banning night flights") which embeds too far
+    from the claim for the dense search to return it."""
+    n_rows = len(lookup.by_vector)
+    if not settings.lexical_candidates or not n_rows or n_rows > settings.lexical_max_sentences:
+        return None
+    retriever = lookup.bm25()
+    k = min(settings.lexical_candidates, n_rows)
+    found, scores = retriever.retrieve(_bm25_tokens([c.text for c in claims]), k=k, show_progress=False,
+                                       n_threads=1)
+    return [[int(r) for r, s in zip(rows, row_scores) if s > 0] for rows, row_scores in zip(found, scores)]
+
+
+def _bm25_tokens(texts: list[str]):
+    import bm25s
+
+    try:
+        import Stemmer
+
+        stemmer = Stemmer.Stemmer("english")
+    except ImportError:  # PyStemmer is optional: without it "banned" does not match "banning"
+        stemmer = None
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
 
 
 def _find_group(groups, row: int, vectors: np.ndarray, threshold: float, lookup: _Lookup):

@@ -1,0 +1,109 @@
+"""Claims in parts, evidence in context, negation said other ways, and how verdicts combine."""
+
+from factcheck.aggregate import aggregate_verdict, combine_parts, hedge
+from factcheck.claim_parts import claim_parts
+from factcheck.config import AggregateSettings
+from factcheck.conflicts import find_conflict
+from factcheck.context import expand_names, full_names, in_context
+from factcheck.models import Claim, Evidence, Verdict
+
+
+def test_a_claim_of_several_statements_splits_into_them():
+    parts = claim_parts("Two days after the vote, protesters occupied Fernlow, a port of 90,000 people.")
+    assert "Fernlow is a port of 90,000 people." in parts  # the thousands comma is not a clause break
+    assert "Two days after the vote, protesters occupied Fernlow." in parts
+    assert "Protesters occupied Fernlow." in parts
+
+
+def test_relative_clauses_and_coordinated_predicates():
+    assert claim_parts("Minister Okafor, who resigned on May 2, said the budget was balanced.") == [
+        "Minister Okafor said the budget was balanced.", "Minister Okafor resigned on May 2."]
+    assert claim_parts("The ministry rejected the plan and called for new talks.") == [
+        "The ministry rejected the plan.", "The ministry called for new talks."]
+
+
+def test_one_statement_stays_whole():
+    for claim in ("Eighty engineers were deployed to the plant.",
+                  "The US has about 28,500 troops stationed in South Korea.",
+                  "Kim Yo Jong said North Korea has no interest in talks with Seoul."):
+        assert claim_parts(claim) == []
+
+
+def test_partial_names_read_in_full_and_pronouns_with_the_sentence_before():
+    article = ["Finance Minister Ngozi Okafor presented the budget on Monday.",
+               "Okafor, who resigned on May 2, defended it.",
+               "She said the deficit would fall."]
+    names = full_names(article)
+    assert names == {"Okafor": "Ngozi Okafor"}
+    assert expand_names(article[1], names).startswith("Ngozi Okafor, who resigned")
+    assert expand_names(article[0], names) == article[0]  # already in full
+    assert in_context(article, 2, names) == "Ngozi Okafor, who resigned on May 2, defended it. She said the deficit would fall."
+    assert in_context(article, 0, names) == article[0]
+
+
+def test_negation_said_other_ways_is_a_conflict():
+    for claim, evidence in [
+        ("The minister resigned.", "The minister denied that she resigned."),
+        ("Police stopped the protest.", "Police failed to stop the protest."),
+        ("The company no longer sells cars.", "The company sells cars."),
+    ]:
+        conflict = find_conflict(claim, evidence)
+        assert conflict is not None and conflict.type == "negation", (claim, evidence)
+
+
+def test_no_conflict_where_the_frame_differs_or_the_words_agree():
+    # the same fact said another way
+    assert find_conflict("He was last seen in public on May 3.", "He has not been seen in public since May 3.") is None
+    # a list that includes the claim's place is not a swapped place
+    assert find_conflict("The bank has a branch in Lyon.",
+                         "The bank opened in Lyon, with branches also in Porto and Gent.") is None
+    # a swapped place in the same frame still is
+    conflict = find_conflict("The US has about 28,500 troops stationed in Japan.",
+                             "The US has about 28,500 troops stationed in South Korea, has been holding drills.")
+    assert conflict is not None and conflict.type == "place"
+
+
+def _evidence(source: str, stance: str, p: float, sentence: str = "A statement.") -> Evidence:
+    rest = (1 - p) / 2
+    probabilities = {s: (p if s == stance else rest) for s in ("supports", "refutes", "neutral")}
+    return Evidence(sentence=sentence, sentence_id=f"{source}:1", article=source, title=None, source=source,
+                    date=None, location=f"{source}.txt:1", similarity=0.9, stance=stance,
+                    probabilities=probabilities, conflict_type="number" if stance == "refutes" else None)
+
+
+def test_three_outlets_that_conflict_outweigh_one_quote():
+    claim = Claim(id="c1", text="The dam holds 400 million litres.")
+    evidence = [_evidence("A", "supports", 0.6), *(_evidence(s, "refutes", 0.9) for s in "BCD")]
+    verdict = aggregate_verdict(claim, evidence, settings=AggregateSettings())
+    assert verdict.verdict == "contradicted"
+    even = aggregate_verdict(claim, evidence[:2], settings=AggregateSettings())
+    assert even.verdict == "disputed"
+
+
+def test_a_planned_event_is_not_the_event():
+    assert hedge("The hostages were released.", "The hostages will be released on Monday.") == "planned"
+    assert hedge("The hostages will be released.", "The hostages will be released on Monday.") is None
+    claim = Claim(id="c1", text="The hostages were released.")
+    planned = _evidence("A", "supports", 0.6, "The hostages will be released on Monday.")
+    verdict = aggregate_verdict(claim, [planned], settings=AggregateSettings())
+    assert verdict.verdict == "unverified" and verdict.evidence[0].hedge == "planned"
+
+
+def test_a_claim_is_supported_when_every_part_is_and_contradicted_by_any_part():
+    claim = Claim(id="c1", text="Protesters occupied Fernlow, a port of 90,000 people.")
+
+    def verdict(text: str, label: str) -> Verdict:
+        return Verdict(Claim(id="p", text=text), label, 0.8, [], label)
+
+    unverified = verdict(claim.text, "unverified")
+    whole = Verdict(claim, "unverified", 0.5, [], "")
+    both = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
+                                 verdict("Fernlow is a port of 90,000 people.", "supported")])
+    assert both.verdict == "supported"
+    one = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
+                                verdict("Fernlow is a port of 90,000 people.", "unverified")])
+    assert one.verdict == "unverified"
+    wrong = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
+                                  verdict("Fernlow is a port of 90,000 people.", "contradicted")])
+    assert wrong.verdict == "contradicted" and "90,000" in wrong.rationale
+    assert combine_parts(unverified, []) is unverified
