@@ -64,7 +64,7 @@ def main(argv: list[str]) -> None:
         # call, 50 candidates each, then claims one at a time.
         import numpy as np
 
-        from factcheck.ann import ShardedVectorIndex
+        from factcheck.index.vectors import ShardedVectorIndex
 
         directory, queries_path, options = rest
         queries = np.load(queries_path)

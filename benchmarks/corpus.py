@@ -45,10 +45,10 @@ def write_corpus(name: str, articles: list[tuple[str, str]], *,
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for number, (body_id, body) in enumerate(articles):
+    for number, (_, body) in enumerate(articles):
         (folder / f"a{number:05d}.txt").write_text(
             _article_file(number, body, source="FNC Wire"), encoding="utf-8")
-    for number, (body_id, body) in enumerate(syndicated):
+    for number, (_, body) in enumerate(syndicated):
         (folder / f"copy{number:05d}.txt").write_text(
             _article_file(number, f"From FNC Wire reports.\n\n{body}",
                           source=f"Syndicating Outlet {number % 7}"), encoding="utf-8")

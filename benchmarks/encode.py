@@ -10,6 +10,7 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,29 @@ def article_sentences(count: int) -> list[list[str]]:
     return articles
 
 
+def encode_sorted(model, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """`model.encode` over unique texts in length order; rows come back in input order.
+
+    Measured against the pipeline's own batching (benchmarks/RESULTS.md: it adds nothing there),
+    so it lives here, not in the package.
+
+    sentence-transformers sorts within one `encode` call already; this helps when a caller
+    would otherwise embed article by article (short calls pad to their own longest sentence)
+    and when the input repeats itself (syndicated copies are embedded once).
+    """
+    if not texts:
+        return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
+    unique = list(dict.fromkeys(texts))
+    position = {text: row for row, text in enumerate(unique)}
+    order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
+    vectors = model.encode([unique[i] for i in order], batch_size=batch_size,
+                           normalize_embeddings=True, convert_to_numpy=True,
+                           show_progress_bar=False)
+    by_unique = np.empty_like(vectors)
+    by_unique[order] = vectors
+    return np.ascontiguousarray(by_unique[[position[text] for text in texts]], dtype=np.float32)
+
+
 def recall_between(reference: np.ndarray, candidate: np.ndarray, queries_ref: np.ndarray,
                    queries_cand: np.ndarray, k: int = 10) -> float:
     """recall@k of search in `candidate` vectors against search in `reference` vectors."""
@@ -50,7 +74,7 @@ def recall_between(reference: np.ndarray, candidate: np.ndarray, queries_ref: np
 
 def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base: int = 3000,
         agreement_queries: int = 300) -> dict:
-    from factcheck.embed_fast import OnnxEmbedder, encode_sorted
+    from factcheck.embed.onnx import OnnxEmbedder
 
     model = realdata.load_model()
     articles = article_sentences(sentence_count)

@@ -48,12 +48,13 @@ def story_corpus(story: dict, slug: str) -> Path:
     return folder
 
 
-def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool) -> dict:
+def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool,
+        settings=None, quiet: bool = False) -> dict:
     from factcheck.config import load_settings
     from factcheck.index import load_index
     from factcheck.pipeline import build_index, claims_from_texts, verify_claims
 
-    settings = load_settings().with_overrides(stance={"backend": stance})
+    settings = settings or load_settings().with_overrides(stance={"backend": stance})
     results: dict = {"half": half, "stance": settings.stance.backend, "stories": {}}
     rows = []
     for path in sorted(PROBES.glob("*.json")):
@@ -85,17 +86,59 @@ def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bo
                     print(f"       top: {best.stance} {best.probabilities} sim {best.similarity}: "
                           f"{best.sentence[:160]}")
         results["stories"][slug] = {"right": right, "total": len(claims)}
-        print(f"{slug}: {right}/{len(claims)}")
+        if not quiet:
+            print(f"{slug}: {right}/{len(claims)}")
     total = sum(s["total"] for s in results["stories"].values())
     right = sum(s["right"] for s in results["stories"].values())
     confusion = Counter(rows)
     results.update(right=right, total=total,
                    confusion={f"{e}->{g}": n for (e, g), n in sorted(confusion.items())})
+    if quiet:
+        return results
     print(f"all: {right}/{total} ({right / max(1, total):.3f})")
     for expected in VERDICTS:
         line = "  ".join(f"{g[:5]} {confusion[(expected, g)]:3d}" for g in VERDICTS)
         print(f"  expected {expected:12s} -> {line}")
     return results
+
+
+def grid(*, half: str) -> list[dict]:
+    """Right verdicts on `half` (dev only: this is tuning) for each hybrid threshold setting.
+
+    The learned model's answers are cached per pair, so each setting costs only the rules and
+    the aggregation. Prints one line per setting, best last.
+    """
+    import itertools
+
+    from factcheck.config import load_settings
+    from factcheck.stance import load_stance_model
+
+    if half != "dev":
+        raise SystemExit("tune on the dev half only")
+    base = load_settings()
+    hybrid = load_stance_model("hybrid", base.stance.model)
+    learned = hybrid.model
+    cache: dict = {}
+    classify = learned.classify_batch
+
+    def cached(pairs):
+        todo = [p for p in dict.fromkeys(pairs) if p not in cache]
+        cache.update(zip(todo, classify(todo)) if todo else [])
+        return [cache[p] for p in pairs]
+
+    learned.classify_batch = cached
+    rows = []
+    for support, refute, overrule, credible in itertools.product(
+            (0.4, 0.5, 0.6, 0.7), (0.4, 0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.35, 0.45)):
+        hybrid.support_threshold, hybrid.refute_threshold, hybrid.overrule = support, refute, overrule
+        settings = base.with_overrides(aggregate={"credible": credible})
+        result = run(half=half, stance=None, stories=None, verbose=False, settings=settings, quiet=True)
+        rows.append({"support": support, "refute": refute, "overrule": overrule, "credible": credible,
+                     "right": result["right"], "total": result["total"]})
+    rows.sort(key=lambda r: r["right"])
+    for row in rows:
+        print(row)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,8 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    parser.add_argument("--grid", action="store_true",
+                        help="try a grid of hybrid thresholds on the dev half (tuning)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.grid:
+        rows = grid(half=args.half)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        return 0
     results = run(half=args.half, stance=args.stance, stories=args.story, verbose=args.verbose)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -313,7 +313,7 @@ def search_vectors(quick: bool) -> tuple[np.ndarray, np.ndarray, str]:
 
 def bench_search(plan: Plan, quick: bool) -> dict:
     """recall@10 and per-claim latency of the default VectorIndex ("auto") and exact search."""
-    from factcheck.ann import VectorIndex
+    from factcheck.index.vectors import VectorIndex
 
     real_base, queries, description = search_vectors(quick)
     result = {"base": description, "queries": len(queries), "sizes": []}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.ann import ShardedVectorIndex, VectorIndex
+from factcheck.index.vectors import ShardedVectorIndex, VectorIndex
 
 from . import machine, realdata
 

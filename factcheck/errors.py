@@ -1,4 +1,4 @@
-"""Errors a user can act on. Only `cli.py` turns them into a red line and an exit code."""
+"""Errors a user can act on. Only the cli package turns them into a red line and an exit code."""
 
 
 class FactcheckError(Exception):
@@ -31,6 +31,10 @@ class IndexLockedError(FactcheckError):
 
 class ModelError(FactcheckError):
     """A model could not be found or loaded."""
+
+
+class MissingDependencyError(FactcheckError):
+    """A package factcheck needs is not installed; the message names the pip command."""
 
 
 class DatasetError(FactcheckError):

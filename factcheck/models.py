@@ -91,7 +91,7 @@ class Evidence:
     location: str
     similarity: float  # cosine of the claim and sentence embeddings
     stance: Stance = "neutral"
-    coverage: float = 0.0  # share of the claim's content words the sentence restates (conflicts.overlap)
+    coverage: float = 0.0  # share of the claim's content words the sentence restates (text.alignment.overlap)
     score: float = 0.0
     conflict_type: str | None = None
     probabilities: dict[str, float] = field(default_factory=dict)

@@ -2,6 +2,8 @@
 
 build_index: files -> articles -> sentences -> vectors (only for new text) -> index version.
 verify_claims: claims -> evidence from other articles -> stance -> verdicts.
+verify: what `factcheck verify` does: gather the claims, verify them, cross-reference and
+    render the report; returns a `VerifyReport` that the CLI only prints and writes.
 """
 
 from __future__ import annotations
@@ -9,21 +11,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .aggregate import aggregate_verdict, combine_parts
-from .claim_parts import claim_parts
-from .config import Settings, search_settings
-from .embed import load_embedder
+from .text.claim_parts import claim_parts
+from .crossref import CrossReference
+from .config import Settings
+from .embed import embed_in_length_order, load_configured_embedder
 from .errors import FactcheckError, InputError
-from .builder import IndexBuilder
-from .index import SentenceIndex, index_exists, open_version, writer_lock
-from .ingest import iter_articles, read_file
+from .engines import make_engine, run_build
+from .index.builder import BuildStats
+from .index.store import SentenceIndex
+from .ingest import read_file
 from .models import Claim, Verdict
+from .progress import Progress
 from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
@@ -31,33 +35,8 @@ from .stance import classify_stance, load_stance_model
 log = logging.getLogger(__name__)
 
 
-class Progress:
-    """What long work reports; the CLI draws bars, the library default says nothing."""
-
-    def stage(self, description: str, total: int | None = None):
-        return nullcontext(lambda n=1: None)
-
-
-@dataclass
-class BuildStats:
-    index_dir: str
-    articles_total: int = 0
-    articles_new: int = 0
-    articles_replaced: int = 0
-    sentences_total: int = 0
-    sentences_new: int = 0
-    embedded: int = 0  # unique texts that had no vector yet
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def embedder_options(settings: Settings) -> dict:
-    """Options the configured embedder backend takes (the hashing embedder takes none)."""
-    e = settings.embedder
-    return {"batch_size": e.batch_size} if e.backend in ("sentence-transformers", "onnx") else {}
-
-
 def _embedder(settings: Settings):
-    return load_embedder(settings.embedder.backend, settings.embedder.model, **embedder_options(settings))
+    return load_configured_embedder(settings.embedder)
 
 
 def build_index(
@@ -70,6 +49,8 @@ def build_index(
     on_skip: Callable[[str, str], None] | None = None,
     wait: bool = False,
     batch_sentences: int | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> BuildStats:
     """Add the articles under `paths` to the index at `index_dir`, embedding only new sentence texts.
 
@@ -79,61 +60,22 @@ def build_index(
 
     The build streams: articles are read, segmented, embedded and written `batch_sentences`
     sentences at a time (default `settings.index.build_batch`), so its memory does not grow with
-    the corpus (see builder.py).
+    the corpus (see index/builder.py). `engine` says where: "local" (this process) or "ray"
+    (a Ray cluster at `ray_address`, or a local Ray instance); the build loop is the same.
     """
-    with writer_lock(index_dir, wait=wait):
-        return _build_index_locked(
-            paths, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress, on_skip=on_skip,
-            batch_sentences=batch_sentences or settings.index.build_batch,
-        )
-
-
-def _build_index_locked(paths, *, index_dir, settings, fresh, progress, on_skip, batch_sentences) -> BuildStats:
-    progress = progress or Progress()
-    stats = BuildStats(index_dir=str(index_dir))
-
-    def skip(path: str, reason: str) -> None:
-        stats.skipped.append((path, reason))
-        (on_skip or (lambda p, r: log.warning("skipped %s: %s", p, r)))(path, reason)
-
-    embedder = _embedder(settings)
-    old = open_version(index_dir, embedder=embedder.name) if index_exists(index_dir) and not fresh else None
-    builder = IndexBuilder(
-        index_dir, old=old, embedder_name=embedder.name, dimension=embedder.dimension, stats=stats, on_skip=skip,
-        embed=lambda texts: _embed_all(embedder, texts, None, settings.embedder.batch_size),
-        batch_sentences=batch_sentences, search=search_settings(settings.index),
+    return run_build(
+        make_engine(engine, settings, address=ray_address), paths, index_dir=index_dir, settings=settings, fresh=fresh,
+        progress=progress, on_skip=on_skip, wait=wait, batch_sentences=batch_sentences,
     )
-    try:
-        with progress.stage("Reading, segmenting and embedding articles") as advance:
-            for article in iter_articles(paths, on_skip=skip):
-                advance(1)
-                stats.articles_total += 1
-                if builder.is_new(article.id):
-                    builder.add(article, segment_article(article))
-        if stats.articles_total == 0:
-            raise InputError("No usable articles found in " + ", ".join(map(str, paths)) + " (see the warnings above)")
-        with progress.stage("Writing the index"):
-            builder.finish(keep_versions=settings.index.keep_versions)
-    except BaseException:
-        builder.abort()
-        raise
-    return stats
 
 
 def _embed_all(embedder, texts: list[str], progress: Progress | None, batch_size: int) -> np.ndarray:
     """Embed in length-sorted chunks (less padding), restoring the input order."""
     progress = progress or Progress()
-    if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    chunk = max(batch_size * 4, 64)
     with progress.stage("Embedding sentences", total=len(texts)) as advance:
-        for start in range(0, len(order), chunk):
-            ids = order[start : start + chunk]
-            out[ids] = embedder.embed_batch([texts[i] for i in ids])
-            advance(len(ids))
-    return out
+        return embed_in_length_order(
+            embedder.embed_batch, texts, dimension=embedder.dimension, chunk=max(batch_size * 4, 64), advance=advance,
+        )
 
 
 # --------------------------------------------------------------------------- claims
@@ -160,7 +102,7 @@ def claims_from_file(path: str | Path) -> list[Claim]:
         raise InputError(f"Claims file not found: {path}")
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() in (".jsonl", ".json"):
-        claims = []
+        claims: list[Claim] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -295,3 +237,138 @@ def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, b
     if missing:
         vectors[missing] = _embed_all(embedder, [claims[i].text for i in missing], progress, batch_size)
     return vectors
+
+
+# --------------------------------------------------------------------------- the verify command
+
+
+@dataclass
+class VerifyReport:
+    """What a verify run found, rendered: the CLI prints it and writes the files, nothing more."""
+
+    name: str  # names the default report file: "claims", "all", or the claims/article file's stem
+    verdicts: list[Verdict]
+    meta: dict
+    markdown: str
+    data: dict  # the JSON report
+    report_path: Path  # where the Markdown goes (the charts it links are written beside it)
+    crossref: CrossReference | None = None  # with all_articles or html
+    html: str | None = None  # the static page, when asked for
+    summary: list[str] = field(default_factory=list)  # cross-reference summary lines (all_articles)
+    charts: dict[Path, str] = field(default_factory=dict)  # SVG files the Markdown links, by path
+    claimreview: str | None = None  # schema.org ClaimReview JSON-LD, when asked for
+
+
+def verify(
+    claims: Sequence[str] = (),
+    *,
+    settings: Settings,
+    claims_file: str | Path | None = None,
+    article: str | Path | None = None,
+    all_articles: bool = False,
+    as_of: str | None = None,
+    html: bool = False,
+    report_path: str | Path | None = None,
+    since: str | Path | None = None,
+    claimreview: bool = False,
+    page_url: str | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
+    """Check claims (texts, a claims file, an article's check-worthy sentences and/or every article
+    of the index at `settings.index.dir`) and render the consistency or cross-reference report.
+
+    `as_of` (YYYY-MM-DD): only articles published by then count, and `all_articles` checks only
+    those; the report says how many were left out. `html` also renders the static page (with the
+    charts inline). `report_path`: where the Markdown will be written [default:
+    reports/TIMESTAMP-NAME.md]; with `all_articles` its charts are rendered to be written beside
+    it. `since`: an earlier `all_articles` report's JSON; the report opens with what changed.
+    `claimreview` also renders schema.org ClaimReview JSON-LD, each review linking
+    `settings.report.url`, else `page_url` (the HTML page), else the Markdown report.
+    """
+    from datetime import date, datetime, timezone
+
+    from .crossref import cross_reference
+    from .index.store import load_index
+    from .report import crossref_json, render_crossref_html, render_crossref_markdown, render_markdown, report_json
+    from .report.crossref import summary_lines
+    from .report.markdown import default_report_path
+
+    if not (claims or claims_file or article or all_articles):
+        raise InputError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
+    previous = None
+    if since is not None:
+        from .report.changes import load_previous_report
+
+        if not all_articles:
+            raise InputError("--since compares cross-references: use it with --all")
+        previous = load_previous_report(since)  # before the run: a wrong path fails in a second
+    index = load_index(settings.index.dir)
+    items: list[Claim] = []
+    if claims:
+        items += claims_from_texts(claims)
+    if claims_file:
+        items += claims_from_file(claims_file)
+    if article:
+        items += claims_from_article(article)
+    left_out = 0
+    if all_articles:
+        items += claims_from_index(index, as_of=as_of)
+        left_out = len({c.article_id for c in claims_from_index(index)} - {c.article_id for c in items})
+    verdicts = verify_claims(items, index=index, settings=settings, progress=progress, as_of=as_of)
+    name = "all" if all_articles else (Path(article).stem if article else Path(claims_file).stem if claims_file else "claims")
+    report_path = Path(report_path or default_report_path(settings.report.dir, name))
+    meta = {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "index": settings.index.dir,
+        "articles": index.manifest["counts"]["articles"],
+        "sentences": index.manifest["counts"]["sentences"],
+        "embedder": index.embedder,
+        "stance_model": settings.stance.backend,
+    }
+    if as_of:
+        meta.update(as_of=as_of, articles_left_out=left_out)
+    reviews = None
+    if claimreview:
+        from .report.claimreview import claimreview_jsonld, claimreview_text
+
+        reviews = claimreview_text(claimreview_jsonld(
+            verdicts, articles=index.article_table(), author=settings.report.author, author_url=settings.report.author_url,
+            page_url=settings.report.url or page_url or report_path.resolve().as_uri(), date_published=meta["generated_at"][:10],
+        ))
+    if not (all_articles or html):
+        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+        return VerifyReport(name, verdicts, meta, markdown, report_json(verdicts, meta=meta), report_path, claimreview=reviews)
+    xref = cross_reference(verdicts, settings=settings, as_of=as_of)
+    title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+    charts: dict[str, str] = {}
+    if all_articles or xref.statements:
+        from .report.charts import render_charts
+
+        charts = render_charts(xref, shown=shown)
+    changes, chart_files = None, {}
+    if all_articles:
+        from .report.changes import compare_reports
+        from .report.charts import chart_file_names
+
+        table = index.article_table()
+        checked = [{"id": a, **{k: table.get(a, {}).get(k) for k in ("path", "source", "title", "date")}}
+                   for a in dict.fromkeys(c.article_id for c in items if c.article_id)]
+        if previous is not None:
+            changes = compare_reports(previous, xref=xref, verdicts=verdicts, articles=checked, previous_path=str(since))
+        linked = {chart: file_name for chart, file_name in chart_file_names(report_path.name).items() if chart in charts}
+        chart_files = {report_path.with_name(file_name): charts[chart] for chart, file_name in linked.items()}
+        markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown, charts=linked, changes=changes)
+        data = crossref_json(xref, verdicts, meta=meta, changes=changes, articles=checked)
+    else:
+        markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
+        data = report_json(verdicts, meta=meta)
+    return VerifyReport(
+        name, verdicts, meta, markdown, data, report_path, crossref=xref,
+        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes) if html else None,
+        summary=summary_lines(xref, verdicts, meta) if all_articles else [], charts=chart_files, claimreview=reviews,
+    )

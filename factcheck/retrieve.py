@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .config import RetrieveSettings
-from .conflicts import find_conflict, overlap
-from .context import full_names, in_context
-from .index import SentenceIndex
+from .text.context import full_names, in_context
+from .index.store import SentenceIndex
 from .models import Claim, Evidence
+from .text.alignment import find_conflict, overlap
 
 
 def source_location(path: str, line: int) -> str:

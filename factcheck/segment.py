@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .ingest import content_hash
 from .models import Article, Paragraph, Sentence
+from .text import content_hash
 
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*$""")
 _WEEKDAY_START = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)\b")

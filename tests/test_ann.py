@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck.ann import ShardedVectorIndex, VectorIndex, default_nlist, merge_top_k
+from factcheck.index.vectors import ShardedVectorIndex, VectorIndex, default_nlist, merge_top_k
 from factcheck.errors import FactcheckError, NoIndexError
 
 DIM = 64

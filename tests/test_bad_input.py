@@ -208,7 +208,7 @@ def test_unreadable_file_is_skipped(tmp_path):
 
 
 def test_too_big_file_is_refused_without_reading_it(tmp_path, monkeypatch):
-    import factcheck.ingest as ingest
+    import factcheck.ingest.decode as ingest
 
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
     shutil.copy(CORPUS / "01_valley_wire.txt", tmp_path / "big.txt")
@@ -238,7 +238,7 @@ def test_claim_argument_that_is_only_punctuation_is_refused(claim):
 
 
 def test_jsonl_is_streamed_line_by_line_without_the_size_limit(tmp_path, monkeypatch):
-    import factcheck.ingest as ingest
+    import factcheck.ingest.decode as ingest
 
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)  # a .jsonl file is never read whole
     record = {"title": "Dam", "source": "Valley Wire", "text": "The Harlow dam released 412 cubic metres a second on Tuesday."}

@@ -1,10 +1,10 @@
 """Claims in parts, evidence in context, negation said other ways, and how verdicts combine."""
 
 from factcheck.aggregate import aggregate_verdict, combine_parts, hedge
-from factcheck.claim_parts import claim_parts
+from factcheck.text.claim_parts import claim_parts
 from factcheck.config import AggregateSettings
-from factcheck.conflicts import find_conflict
-from factcheck.context import expand_names, full_names, in_context
+from factcheck.text.alignment import find_conflict
+from factcheck.text.context import expand_names, full_names, in_context
 from factcheck.models import Claim, Evidence, Verdict
 
 

@@ -67,8 +67,27 @@ def test_build_and_verify_with_the_cli(tmp_path):
     assert text.index("## Summary") < text.index("## Conflicts") < text.index("## Claims")
 
 
+def test_html_without_lxml_html_clean_is_one_clear_line(tmp_path):
+    # what `pip install torch; pip install factcheck` gave before lxml_html_clean was declared
+    code = ("import sys; sys.modules['lxml_html_clean'] = sys.modules['lxml.html.clean'] = None\n"
+            "from factcheck.cli import main\n"
+            f"sys.argv = ['factcheck', 'build-index', {str(FIXTURES / 'page.html')!r}, '--index', {str(tmp_path / 'i')!r},"
+            " '--embedder', 'hash']\nmain()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "pip install trafilatura lxml_html_clean" in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+
+
+def test_eval_without_the_extra_says_how_to_install_it():
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "from factcheck.cli import main; sys.argv = ['factcheck', 'eval', 'emergent', '--stance', 'rules']; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "pip install 'factcheck[eval]'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_eval_command_scores_a_sample(tmp_path):
-    from factcheck.datasets import default_data_dir
+    from factcheck.eval.datasets import default_data_dir
 
     if default_data_dir() is None:
         pytest.skip("shared datasets not present")

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.conflicts import find_conflict, overlap, specifics_stated
+from factcheck.text.alignment import find_conflict, overlap, specifics_stated
 from factcheck.stance import RulesStance
 
 CONFLICTS = [
@@ -65,3 +65,23 @@ def test_support_needs_the_claims_numbers_and_dates():
     [number] = rules.classify_batch([("About 9,000 people were evacuated from the valley.",
                                       "Thousands of people were evacuated from the valley as the river rose.")])
     assert number.label == "neutral"
+
+
+def test_one_lexicon_of_opposites_for_the_rules_and_the_training_generator():
+    from factcheck.text.alignment import ANTONYMS, _lemma
+    from factcheck.text.lexicon import ANTONYM_FORMS, GENERATOR_ONLY
+
+    for a, b in ANTONYM_FORMS:
+        if frozenset((a, b)) in GENERATOR_ONLY or frozenset((_lemma(a), _lemma(b))) in GENERATOR_ONLY:
+            continue
+        assert _lemma(b) in ANTONYMS.get(_lemma(a), ()), (a, b)
+
+
+def test_irregular_and_suffixed_opposites_are_conflicts():
+    from factcheck.text.alignment import find_conflict
+
+    for claim, evidence in [("Prices rose sharply in May.", "Prices fell sharply in May."),
+                            ("The road is dangerous.", "The road is safe."),
+                            ("The hostages were released on Friday.", "The hostages are still being held on Friday.")]:
+        conflict = find_conflict(claim, evidence)
+        assert conflict is not None and conflict.type == "antonym", (claim, evidence)

@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from factcheck.attribution import attribute
+from factcheck.crossref.attribution import attribute
 from factcheck.crossref import Statement, cross_reference, time_relation
 from factcheck.index import load_index
 from factcheck.models import Claim, Evidence, Verdict
 from factcheck.pipeline import build_index, claims_from_index, verify_claims
-from factcheck.report_crossref import render_crossref_html, render_crossref_markdown
+from factcheck.report.crossref import render_crossref_html, render_crossref_markdown
 from conftest import CORPUS, FIXTURES, ROOT
 
 XREF = FIXTURES / "crossref"
@@ -276,7 +276,7 @@ def test_cli_as_of(tmp_path):
     ("North Korea has remained silent on offers of peace talks with South Korea.", "North Korea Rejects South Korea’s Peace Talks"),
 ])
 def test_silence_and_rejection_conflict_even_in_title_case(claim, evidence):
-    from factcheck.conflicts import find_conflict
+    from factcheck.text.alignment import find_conflict
 
     for a, b in ((claim, evidence), (evidence, claim)):
         found = find_conflict(a, b)

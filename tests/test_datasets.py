@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.datasets import (
+from factcheck.eval.datasets import (
     DATASETS,
     climate_fever_split,
     detokenize_fever,
@@ -69,7 +69,7 @@ def test_climate_fever_split_is_by_claim_and_stable() -> None:
 
 @needs_data
 def test_training_bodies_leave_out_fnc_test_bodies() -> None:
-    from factcheck.train_stance import held_out_train_bodies
+    from factcheck.eval.train import held_out_train_bodies
 
     train = load_fnc1_train_bodies(DATA)
     test_bodies = {p.evidence for p in load_dataset("fnc-1", data_dir=DATA)}

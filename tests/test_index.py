@@ -131,7 +131,7 @@ def test_build_in_batches_equals_one_batch(tmp_path, hash_settings, batch):
 
 
 def test_above_the_exact_size_an_approximate_index_is_built_once_and_agrees(tmp_path, hash_settings):
-    from factcheck.index import SEARCH_FILE
+    from factcheck.index.store import SEARCH_FILE
 
     exact_dir, approx_dir = tmp_path / "exact", tmp_path / "approx"
     build_index([CORPUS], index_dir=exact_dir, settings=hash_settings)

@@ -3,7 +3,7 @@ every report marks them (bold in Markdown, <mark> in HTML, `spans` in the JSON).
 
 import pytest
 
-from factcheck.conflicts import conflict_spans
+from factcheck.text.alignment import conflict_spans
 
 MARKED = [
     # (claim, evidence, type, words marked in the claim, words marked in the evidence)

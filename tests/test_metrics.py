@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck import metrics
+from factcheck.eval import metrics
 
 
 def test_fnc_score_hand_computed() -> None:

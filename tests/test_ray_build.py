@@ -12,7 +12,7 @@ import pytest
 ray = pytest.importorskip("ray")
 
 from factcheck.config import Settings  # noqa: E402
-from factcheck.distributed import build_index_ray  # noqa: E402
+from factcheck.engines.ray import build_index_ray  # noqa: E402
 from factcheck.index import load_index  # noqa: E402
 from factcheck.pipeline import build_index  # noqa: E402
 
@@ -22,7 +22,7 @@ HASH = Settings().with_overrides(embedder={"backend": "hash", "model": ""})
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray():
-    from factcheck.distributed import start_ray
+    from factcheck.engines.ray import start_ray
 
     start_ray(num_cpus=2)
     yield

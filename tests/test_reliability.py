@@ -17,6 +17,7 @@ import pytest
 
 from factcheck.errors import IndexDamagedError, IndexLockedError
 from factcheck.index import current_version, load_index, writer_lock
+from factcheck.index.store import BUILD_STAGES, CRASH_ENV
 from factcheck.pipeline import build_index, claims_from_texts, verify_claims
 from conftest import CORPUS, ROOT, write_corpus
 
@@ -24,10 +25,10 @@ MORE = 160  # articles added by the build under test: a few seconds with the has
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
 
 
-def _build_process(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+def _build_process(corpus: Path, index: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "factcheck.cli", "build-index", str(corpus), "--index", str(index), "--embedder", "hash", "-q", *extra],
-        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env={**ENV, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 
@@ -69,28 +70,18 @@ def _staging(index: Path) -> list[Path]:
 def test_killed_builds_leave_the_previous_index_and_the_next_build_finishes(base_index, hash_settings):
     index, more = base_index
     before = _snapshot(index)
-    # kill moments: while starting up; while writing the new version (the moment its staging
-    # directory appears), which also measures how long reading, segmenting and embedding take
-    # here; then at 20% and 60% of that time after the build took the lock
-    work = None
-    for moment in ["startup", "staging", 0.2, 0.6]:
-        process = _build_process(more, index)
-        if moment == "startup":
-            time.sleep(0.2)
-        else:
-            assert _wait_for(lambda: _lock_holder(index) == process.pid or process.poll() is not None)
-            locked_at = time.monotonic()
-            if moment == "staging":
-                assert _wait_for(lambda: bool(_staging(index)) or process.poll() is not None), "build never started writing"
-                work = time.monotonic() - locked_at
-            else:
-                time.sleep(moment * work)
-        assert process.poll() is None, f"build finished before the kill at {moment}; make the corpus bigger"
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert _snapshot(index) == before, f"killed at {moment}"
-        if moment == "staging":
+    # a real SIGKILL at each named moment of a build (the crash hook in factcheck.index.store):
+    # just after taking the lock, after writing a batch, the tables, the search index, the
+    # manifest, and after renaming the finished version into place but before switching to it
+    for stage in BUILD_STAGES:
+        process = _build_process(more, index, env={CRASH_ENV: stage})
+        process.communicate(timeout=120)
+        assert process.returncode in (-signal.SIGKILL, 137), f"build was not killed at {stage}"
+        assert _snapshot(index) == before, f"killed at {stage}"
+        if stage in ("batch-written", "tables-written", "search-written", "manifest-written"):
             assert _staging(index), "the kill did not land while the new version was being written"
+        if stage == "renamed":
+            assert len(list(index.glob("v-*"))) == 2  # a complete version never made live
 
     finished = _build_process(more, index)  # no --wait: the killed builds left no lock behind
     _, err = finished.communicate(timeout=120)
@@ -105,13 +96,14 @@ def test_killed_builds_leave_the_previous_index_and_the_next_build_finishes(base
 def test_second_build_is_refused_while_one_writes(base_index, hash_settings):
     index, more = base_index
     before = _snapshot(index)
+    claims = claims_from_texts(["The Harlow dam spillway was opened on Tuesday morning."])
+    verify_claims(claims, index=load_index(index), settings=hash_settings)  # models load now, not during the build
     first = _build_process(more, index)
     assert _wait_for(lambda: _lock_holder(index) == first.pid, timeout=30)
     with pytest.raises(IndexLockedError, match=f"Another build is writing {index} \\(pid {first.pid}\\)"):
         build_index([CORPUS], index_dir=index, settings=hash_settings)
 
     # verify during the build takes no lock and reads the last complete version
-    claims = claims_from_texts(["The Harlow dam spillway was opened on Tuesday morning."])
     loaded = load_index(index)
     verdicts = verify_claims(claims, index=loaded, settings=hash_settings)
     assert first.poll() is None, "the build ended before verify ran; make the corpus bigger"
@@ -153,7 +145,7 @@ def test_reader_whose_version_is_pruned_mid_read_gets_the_new_one(tmp_path, hash
     index = Path(hash_settings.index.dir)
     folder = write_corpus(tmp_path / "c", 3)
     build_index([folder / "a00000.txt"], index_dir=index, settings=hash_settings)
-    import factcheck.index as index_module
+    import factcheck.index.store as index_module
 
     real_read = pd.read_parquet
     calls = []

@@ -18,10 +18,10 @@ import pytest
 from factcheck.config import Settings
 from factcheck.crossref import cross_reference
 from factcheck.models import VERDICTS, Claim, Evidence, Verdict
-from factcheck.report import differing_spans, escape_marked, render_markdown, report_json
-from factcheck.report_charts import render_charts
-from factcheck.report_claimreview import BEST_RATING, RATING_SCALE, WORST_RATING, claimreview_jsonld, claimreview_text
-from factcheck.report_crossref import crossref_json, render_crossref_html, render_crossref_markdown
+from factcheck.report.charts import render_charts
+from factcheck.report.claimreview import BEST_RATING, RATING_SCALE, WORST_RATING, claimreview_jsonld, claimreview_text
+from factcheck.report.crossref import crossref_json, render_crossref_html, render_crossref_markdown
+from factcheck.report.markdown import differing_spans, escape_marked, render_markdown, report_json
 from conftest import FIXTURES, ROOT
 
 XREF = FIXTURES / "crossref"
@@ -343,7 +343,7 @@ def _hostile_run():
 
 
 def test_hostile_text_in_markdown_marks_and_changes(tmp_path):
-    from factcheck.report_changes import Changes
+    from factcheck.report.changes import Changes
 
     verdicts, xref = _hostile_run()
     assert xref.conflicts
@@ -369,7 +369,7 @@ def test_hostile_text_in_markdown_marks_and_changes(tmp_path):
 
 
 def test_hostile_text_in_html_marks_charts_and_changes():
-    from factcheck.report_changes import Changes
+    from factcheck.report.changes import Changes
 
     verdicts, xref = _hostile_run()
     changes = Changes(since="2026-01-01", previous_report=HOSTILE, new_conflicts=list(xref.conflicts),

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from factcheck.cli import app
 from factcheck.errors import IndexDamagedError
-from factcheck.index import _sha256, current_version, load_index
+from factcheck.index.store import _sha256, current_version, load_index
 from factcheck.pipeline import build_index, claims_from_texts, verify_claims
 from factcheck.report import default_report_path, render_markdown, report_json, write_report
 from conftest import CORPUS, ROOT

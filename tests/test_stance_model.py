@@ -11,7 +11,7 @@ import pytest
 
 from factcheck.errors import ModelError
 from factcheck.stance import RulesStance
-from factcheck.stance_nli import (
+from factcheck.stance.cross_encoder import (
     SHIPPED_MODEL_DIR,
     CrossEncoderStance,
     LocalNLIStance,
@@ -106,7 +106,7 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/datasets is not present")
 def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) -> None:
     """The eval harness on small deterministic samples, FNC-1 through the verify path."""
-    from factcheck.evaluate import evaluate_dataset
+    from factcheck.eval.evaluate import evaluate_dataset
 
     report = evaluate_dataset("emergent", data_dir=DATA, stance_model=model, limit=16)
     assert report["dataset"] == "emergent" and report["split"] == "test" and report["n"] == 16

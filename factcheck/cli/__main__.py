@@ -1,0 +1,5 @@
+"""`python -m factcheck.cli`: the same as the `factcheck` command."""
+
+from . import main
+
+main()

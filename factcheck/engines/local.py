@@ -1,0 +1,42 @@
+"""The local engine: read, segment and embed in this process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property, partial
+from pathlib import Path
+
+import numpy as np
+
+from ..config import Settings
+from ..embed import Embedder, embed_in_length_order, load_configured_embedder
+from ..ingest import iter_articles
+from ..models import Article, Sentence
+from ..segment import segment_article
+
+
+class LocalEngine:
+    def __init__(self, settings: Settings, **_: object) -> None:  # a --ray-address means nothing here
+        self.settings = settings
+
+    @cached_property
+    def embedder(self) -> Embedder:  # loaded on first use, inside the build's lock
+        return load_configured_embedder(self.settings.embedder)
+
+    @property
+    def embedder_name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self.embedder.dimension
+
+    def articles(
+        self, paths: Sequence[str | Path], *, on_skip: Callable[[str, str], None]
+    ) -> Iterator[tuple[Article, Callable[[], list[Sentence]]]]:
+        for article in iter_articles(paths, on_skip=on_skip):
+            yield article, partial(segment_article, article)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        chunk = max(self.settings.embedder.batch_size * 4, 64)
+        return embed_in_length_order(self.embedder.embed_batch, texts, dimension=self.dimension, chunk=chunk)

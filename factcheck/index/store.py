@@ -1,0 +1,520 @@
+"""The sentence index on disk: vectors, FAISS search structure, metadata tables and a manifest.
+
+Layout of an index directory::
+
+    CURRENT              name of the live version (replaced atomically)
+    v-<time>-<id>/       one complete version
+        manifest.json    format, embedder, counts, build time, file checksums
+        articles.parquet
+        sentences.parquet  one row per sentence; `vector_row` points into vectors.npy
+        vectors.npy      one L2-normalised float32 row per unique sentence text
+        search.faiss     above the exact-search size: the trained approximate index, or, above
+        shards/          the shard size, one FAISS index per `shard_size` vector rows + shards.json
+
+    A build writes the tables a row group per batch and vectors.npy a block of rows at a time
+    (`StagedVersion`, `VectorFileWriter`, builder.py); the files are ordinary parquet and .npy.
+
+    .lock                held (filelock) by the one build allowed to write, with its pid; the OS
+                         releases it if the build dies, so a crash never leaves a stale lock
+
+A build writes a new version beside the live one and switches CURRENT with `os.replace`, so a
+crash leaves the previous index untouched and a reader never sees half an index. Readers take no
+lock: they read whichever version CURRENT names, and the previous version is kept for readers
+that opened it just before a switch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import mmap
+import os
+import re
+import shutil
+import signal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.lib import format as npformat
+
+from .. import __version__
+from ..errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
+SEARCH_FILE = "search.faiss"  # the trained approximate index, present only above the exact-search size
+SHARDS_DIR = "shards"  # instead of SEARCH_FILE above the shard size: shard files and vectors.SHARDS_FILE
+_VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
+
+ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
+SENTENCE_COLUMNS = [
+    "sentence_id", "article_id", "ordinal", "text", "start", "end", "line", "hash", "checkworthy", "vector_row",
+]
+# the column types builds write (and cast an older version's rows to)
+ARTICLE_SCHEMA = pa.schema([
+    ("article_id", pa.string()), ("path", pa.string()), ("title", pa.string()), ("source", pa.string()),
+    ("date", pa.string()), ("url", pa.string()), ("n_sentences", pa.int64()),
+])
+SENTENCE_SCHEMA = pa.schema([
+    ("sentence_id", pa.string()), ("article_id", pa.string()), ("ordinal", pa.int64()), ("text", pa.string()),
+    ("start", pa.int64()), ("end", pa.int64()), ("line", pa.int64()), ("hash", pa.string()),
+    ("checkworthy", pa.bool_()), ("vector_row", pa.int64()),
+])
+
+
+@dataclass
+class SentenceIndex:
+    """A loaded, searchable index version."""
+
+    path: Path
+    manifest: dict
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    vectors: np.ndarray
+    _search: Any = field(default=None, repr=False)  # VectorIndex or ShardedVectorIndex, built on first search
+
+    @property
+    def embedder(self) -> str:
+        return self.manifest["embedder"]["name"]
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine scores and vector rows of the k nearest unique sentence texts per query."""
+        if self._search is None:
+            self._search = _load_search(self.path, self.vectors, self.manifest.get("search", {}))
+        k = min(k, len(self.vectors))
+        if k == 0:
+            empty = np.zeros((len(queries), 0))
+            return empty.astype(np.float32), empty.astype(np.int64)
+        return self._search.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def article_table(self) -> dict[str, dict]:
+        """article id -> its metadata, with missing values as None (not NaN)."""
+        table = self.articles.set_index("article_id").astype(object)
+        return table.where(table.notna(), None).to_dict("index")
+
+
+def _load_search(version: Path, vectors: np.ndarray, options: dict):
+    """The version's shards or trained approximate index when it has them, else exact search."""
+    from .vectors import ShardedVectorIndex, VectorIndex
+
+    settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
+    if options.get("kind") == "sharded":
+        # one shard at a time, mapped rather than read: a search never holds every shard
+        return ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
+    if (version / SEARCH_FILE).is_file():
+        return VectorIndex.load(version / SEARCH_FILE, **settings)
+    return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
+
+
+def _required_files(manifest: dict) -> list[str]:
+    """The files a version must have checksums for: the tables and vectors, and a sharded
+    version's shard list and every shard it names (paths relative to the version)."""
+    search = manifest.get("search") or {}
+    if search.get("kind") != "sharded":
+        return list(FILES)
+    from .vectors import SHARDS_FILE
+
+    return [*FILES, f"{SHARDS_DIR}/{SHARDS_FILE}", *(f"{SHARDS_DIR}/{shard['file']}" for shard in search["shards"])]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with `factcheck build-index PATHS --index {index_dir} --fresh`"
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """The live version directory, or None when no build has completed here."""
+    pointer = Path(index_dir) / "CURRENT"
+    try:
+        raw = pointer.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT unreadable: {exc}); {_rebuild_hint(index_dir)}") from exc
+    name = raw.decode("utf-8", errors="replace").strip()
+    if not _VERSION_NAME.fullmatch(name):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT does not name a version); {_rebuild_hint(index_dir)}")
+    return Path(index_dir) / name
+
+
+def index_exists(index_dir: str | Path) -> bool:
+    """True once a build has completed here (even if the index has since been damaged)."""
+    return (Path(index_dir) / "CURRENT").exists()
+
+
+def load_index(index_dir: str | Path, *, embedder: str | None = None, verify: bool = True) -> SentenceIndex:
+    """Load the live version; refuse one built with another embedder or with damaged files."""
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        version = current_version(index_dir)
+        if version is None:
+            raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
+        try:
+            return _load_version(index_dir, version, embedder=embedder, verify=verify)
+        except IndexDamagedError:
+            # builds that finished while we read may have pruned this version: read the new live one
+            if attempt < 2 and current_version(index_dir) != version:
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+def _check_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> dict:
+    """The version's manifest, once its format, embedder and (with `verify`) checksums are right."""
+    rebuild = _rebuild_hint(index_dir)
+    if not version.is_dir():
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT names {version.name}, which is missing); {rebuild}")
+    manifest_path = version / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        embedder_name = manifest["embedder"]["name"]
+        int(manifest["embedder"]["dimension"])  # a number, or the manifest is damaged
+        checksums = dict(manifest["checksums"])
+        manifest["counts"]["articles"]
+        required = _required_files(manifest)
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # ValueError covers JSON and UTF-8 errors
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (manifest unreadable: {exc!r}); {rebuild}") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads "
+            f"{FORMAT_VERSION}; {rebuild}"
+        )
+    if embedder is not None and embedder_name != embedder:
+        raise IndexMismatchError(
+            f"Index at {index_dir} was built with embedder '{embedder_name}', not '{embedder}': "
+            f"use the same embedder (--embedder/--model or configs), or {rebuild}"
+        )
+    if verify:
+        for name in (*required, *(n for n in checksums if n not in required)):
+            path = version / name
+            if not _inside_version(name):
+                raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest names {name!r}, outside the version); {rebuild}")
+            if name not in checksums:
+                raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest has no checksum for {name}); {rebuild}")
+            if not path.is_file():
+                raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} is missing); {rebuild}")
+            if _sha256(path) != checksums[name]:
+                raise IndexDamagedError(f"Index at {index_dir} is damaged ({name} fails its checksum); {rebuild}")
+    return manifest
+
+
+def _inside_version(name: str) -> bool:
+    """A checksum name is a plain relative path inside the version (shards/... has a '/')."""
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and all(part not in ("", ".", "..") for part in parts)
+
+
+def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> SentenceIndex:
+    rebuild = _rebuild_hint(index_dir)
+    manifest = _check_version(index_dir, version, embedder=embedder, verify=verify)
+    dimension = int(manifest["embedder"]["dimension"])
+    # A version with a saved search index reads vectors only by row (claims, duplicate groups):
+    # map them, so a verify over a huge index does not hold them all. Exact search copies them anyway.
+    mapped = (manifest.get("search") or {}).get("kind", "flat") != "flat"
+    try:
+        articles = pd.read_parquet(version / "articles.parquet")
+        sentences = pd.read_parquet(version / "sentences.parquet")
+        vectors = np.load(version / "vectors.npy", mmap_mode="r" if mapped else None, allow_pickle=False)
+    except Exception as exc:  # pyarrow/numpy raise many types for a truncated file
+        raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (vectors of shape {vectors.shape}, {vectors.dtype}); {rebuild}")
+    missing = set(ARTICLE_COLUMNS) - set(articles.columns) | set(SENTENCE_COLUMNS) - set(sentences.columns)
+    if missing:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
+    for column in ("title", "source", "date", "url"):  # pandas 3 reads a missing string as NaN: keep None
+        articles[column] = articles[column].astype(object).where(articles[column].notna(), None)
+    return SentenceIndex(version, manifest, articles, sentences, vectors)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class StoredVersion:
+    """A verified version read in pieces by a build that reuses it: tables in batches, vectors mapped."""
+
+    path: Path
+    manifest: dict
+    vectors: np.ndarray  # memory-mapped read-only: rows are read from disk as they are used
+
+    def vector_rows(self, rows: np.ndarray) -> np.ndarray:
+        """A copy of these rows of the vectors. The mapped pages read are then let go: they are
+        page cache the kernel keeps anyway, and would otherwise count in this process's RSS until
+        the whole file had been read."""
+        block = np.array(self.vectors[rows], dtype=np.float32)
+        release_mapped_pages(self.vectors)
+        return block
+
+    def batches(self, name: str, columns: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
+        """Record batches of `name` (articles.parquet, sentences.parquet), one row group at a time."""
+        yield from pq.ParquetFile(self.path / name).iter_batches(batch_size=batch_size, columns=columns)
+
+
+def release_mapped_pages(vectors: np.ndarray) -> None:
+    """Let go of the pages of a memory-mapped array read so far (a no-op for an in-memory one).
+
+    They are page cache the kernel keeps anyway; mapped, they would count in this process's RSS
+    until the whole file had been read."""
+    mapping = getattr(vectors, "_mmap", None)
+    if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+        mapping.madvise(mmap.MADV_DONTNEED)
+
+
+def open_version(index_dir: str | Path, *, embedder: str | None) -> StoredVersion:
+    """The live version, checked as `load_index` checks it, without loading its tables or vectors.
+
+    The caller holds the writer lock, so no build prunes the version while it is read.
+    """
+    index_dir = Path(index_dir)
+    version = current_version(index_dir)
+    if version is None:
+        raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
+    manifest = _check_version(index_dir, version, embedder=embedder, verify=True)
+    rebuild = _rebuild_hint(index_dir)
+    try:
+        vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        columns = set(pq.read_schema(version / "articles.parquet").names) | set(pq.read_schema(version / "sentences.parquet").names)
+    except Exception as exc:  # pyarrow/numpy raise many types for a damaged file
+        raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
+    dimension = int(manifest["embedder"]["dimension"])
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (vectors of shape {vectors.shape}, {vectors.dtype}); {rebuild}")
+    missing = set(ARTICLE_COLUMNS) - columns | set(SENTENCE_COLUMNS) - columns
+    if missing:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
+    return StoredVersion(version, manifest, vectors)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class StagedVersion:
+    """A new version written file by file in a staging directory beside the live one.
+
+    `commit` checksums the files, writes the manifest, renames the directory into place and
+    switches CURRENT to it; `abort` removes it. A killed build leaves only the staging directory,
+    which the next writer removes (`remove_abandoned`). The caller holds `writer_lock(index_dir)`.
+    """
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.stamp = datetime.now(timezone.utc)
+        # microseconds: version names sort in build order even for builds within one second
+        self.name = f"v-{self.stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+        self.staging = self.index_dir / f".tmp-{self.name}"
+        self.staging.mkdir()
+
+    def commit(self, *, embedder_name: str, dimension: int, counts: dict, extra: dict | None = None, keep_versions: int = 2) -> Path:
+        index_dir = self.index_dir
+        try:
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "factcheck_version": __version__,
+                "built_at": self.stamp.isoformat(timespec="seconds"),
+                "embedder": {"name": embedder_name, "dimension": int(dimension)},
+                "counts": {key: int(value) for key, value in counts.items()},
+                "checksums": {name: _sha256(self.staging / name) for name in _version_files(self.staging)},
+                **(extra or {}),
+            }
+            (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            _fsync_dir_files(self.staging)
+            crash_point("manifest-written")
+            final = index_dir / self.name
+            os.replace(self.staging, final)
+            crash_point("renamed")
+            pointer_tmp = index_dir / f".CURRENT.{uuid.uuid4().hex[:8]}"
+            pointer_tmp.write_text(self.name + "\n", encoding="utf-8")
+            _fsync(pointer_tmp)
+            os.replace(pointer_tmp, index_dir / "CURRENT")
+            _fsync_directory(index_dir)
+        except BaseException:
+            self.abort()
+            raise
+        _prune(index_dir, keep=max(1, keep_versions), live=self.name)
+        return final
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class VectorFileWriter:
+    """vectors.npy written a block of rows at a time; the header gets the final row count on close.
+
+    numpy pads an .npy header so that the first dimension can grow to 21 digits without changing
+    its length, so the header written for 0 rows is overwritten in place by the final one.
+    """
+
+    def __init__(self, path: Path, dimension: int) -> None:
+        self.dimension, self.rows = int(dimension), 0
+        self.handle = open(path, "wb")
+        self.header_size = self.handle.write(self._header())
+
+    def _header(self) -> bytes:
+        buffer = io.BytesIO()
+        npformat.write_array_header_1_0(
+            buffer, {"descr": npformat.dtype_to_descr(np.dtype("<f4")), "fortran_order": False, "shape": (self.rows, self.dimension)}
+        )
+        return buffer.getvalue()
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype="<f4")
+        if block.ndim != 2 or block.shape[1] != self.dimension:
+            raise ValueError(f"expected rows of dimension {self.dimension}, got shape {block.shape}")
+        self.handle.write(block.data.cast("B"))
+        self.rows += len(block)
+
+    def close(self) -> None:
+        header = self._header()
+        if len(header) != self.header_size:  # cannot happen with numpy's padding; never write a bad file
+            raise RuntimeError("the .npy header changed size")
+        self.handle.seek(0)
+        self.handle.write(header)
+        self.handle.close()
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _version_files(staging: Path) -> list[str]:
+    """Every file of a staged version but its manifest, as '/'-separated paths relative to it."""
+    return sorted(
+        path.relative_to(staging).as_posix() for path in staging.rglob("*") if path.is_file() and path != staging / "manifest.json"
+    )
+
+
+def _fsync_dir_files(directory: Path) -> None:
+    """fsync every file below `directory`, and its subdirectories, whose entries (shards/) must last too."""
+    for child in directory.iterdir():
+        if child.is_dir():
+            _fsync_dir_files(child)
+            _fsync_directory(child)
+        else:
+            _fsync(child)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames durable: a power cut can't bring back the old CURRENT."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(index_dir: Path, *, keep: int, live: str) -> None:
+    """Remove versions older than the `keep - 1` before the live one; a reader may still hold those."""
+    older = sorted(p for p in index_dir.glob("v-*") if p.is_dir() and p.name < live)
+    for path in older[: max(0, len(older) - (keep - 1))]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_abandoned(index_dir: Path) -> list[Path]:
+    """Delete what killed builds left behind: staging dirs, pointer temps, versions never made live.
+
+    Only safe while holding the writer lock, which guarantees no build is writing them now.
+    """
+    abandoned = [*index_dir.glob(".tmp-v-*"), *index_dir.glob(".CURRENT.*")]
+    try:
+        live = current_version(index_dir)
+    except IndexDamagedError:
+        pass  # which version was live is unknown: leave them all for the user to inspect
+    else:  # versions newer than the live one were renamed into place but never switched to
+        abandoned += [p for p in index_dir.glob("v-*") if p.is_dir() and (live is None or p.name > live.name)]
+    for path in abandoned:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return abandoned
+
+
+@contextmanager
+def writer_lock(index_dir: str | Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the index's writer lock; only one build writes an index at a time.
+
+    A `filelock` lock on `.lock`: the OS releases it when the holder exits or is killed, so there
+    is never a stale lock to clean up by hand. The holder writes its pid into the file for the
+    message another build gets. Holding it, we remove whatever killed builds left behind.
+    """
+    from filelock import FileLock, Timeout
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(index_dir / ".lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _lock_holder(index_dir)
+        if not wait:
+            raise IndexLockedError(
+                f"Another build is writing {index_dir} (pid {holder}); wait for it to finish, "
+                f"or run build-index with --wait to queue behind it"
+            ) from None
+        log.warning("Another build is writing %s (pid %s); waiting for it to finish", index_dir, holder)
+        lock.acquire()
+    try:
+        _write_lock_holder(index_dir)
+        remove_abandoned(index_dir)
+        yield
+    finally:
+        lock.release()  # the file stays (unlinking it would race with a waiter)
+
+
+def _write_lock_holder(index_dir: Path) -> None:
+    try:  # a second descriptor: closing it leaves the lock (flock belongs to the lock's own one)
+        fd = os.open(index_dir / ".lock", os.O_WRONLY)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        finally:
+            os.close(fd)
+    except OSError:  # e.g. Windows, where the locked byte can't be written: the message says "unknown"
+        pass
+
+
+def _lock_holder(index_dir: Path) -> str:
+    try:
+        return (index_dir / ".lock").read_text(encoding="ascii", errors="replace").strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- crash hook
+
+CRASH_ENV = "FACTCHECK_CRASH_AT"
+# the named moments of a build, in order, at which the tests kill one (tests/test_reliability.py)
+BUILD_STAGES = ("locked", "batch-written", "tables-written", "search-written", "manifest-written", "renamed")
+
+
+def crash_point(stage: str) -> None:
+    """Kill this process here, as SIGKILL would, when $FACTCHECK_CRASH_AT names `stage`: how the
+    tests crash a build at a known moment instead of after a guessed sleep."""
+    if os.environ.get(CRASH_ENV) == stage:
+        kill = getattr(signal, "SIGKILL", None)
+        if kill is not None:
+            os.kill(os.getpid(), kill)
+        os._exit(137)

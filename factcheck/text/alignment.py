@@ -1,0 +1,521 @@
+"""Slot alignment: where a claim and a closely matching sentence disagree, and how.
+
+Most conflicts between news reports of one story are a changed slot in an otherwise shared
+statement: a number (1,200 vs 2,100 workers), a date (March 3 vs March 5), a negation
+("confirmed" vs "did not confirm"), an antonymous predicate (accepted vs rejected), or another
+entity or place in the same role. `find_conflict` aligns the two token sequences and names the
+first such mismatch. Pure functions; no model.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+
+from .lexicon import ANTONYM_PAIRS, IRREGULAR_LEMMAS, MONTHS, NUMBER_WORDS, WEEKDAYS
+
+NEGATION_CUES = frozenset(
+    "not no never none nobody nothing neither nor cannot n't didn't doesn't don't isn't wasn't "
+    "aren't weren't won't wouldn't hasn't haven't hadn't couldn't shouldn't".split()
+)
+
+STOPWORDS = frozenset(
+    "a an the of to in on at for from by with and or but as is are was were be been being has have had do does did "
+    "that this these those it its their his her they he she we you i our your which who whom whose what when where "
+    "will would should could may might can shall than then also about into over after before up out so such there "
+    "said says say told according".split()
+)
+
+_MONTH_OF = {m: i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_OF.update({m[:3]: i + 1 for i, m in enumerate(MONTHS)})
+_MONTH_OF["sept"] = 9
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
+_NOT_NEGATING_AFTER_NO = {"matter", "doubt", "sooner", "less"}
+# negation said another way: the cue word, and the word that must follow it (None: any)
+_NEGATING_PHRASES = {
+    "rather": {"than"}, "instead": {"of"}, "failed": {"to"}, "fails": {"to"}, "refused": {"to"},
+    "refuses": {"to"}, "deny": None, "denies": None, "denied": None, "denying": None,
+    "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
+}
+_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
+
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written
+    norm: str  # lowercased, lemmatised lightly
+    kind: str  # "number", "year", "month", "weekday", "negation", "proper", "word"
+    value: float | None = None
+    start: int = field(default=0, compare=False)  # character offsets in the tokenized text
+    end: int = field(default=0, compare=False)
+
+
+def _lemma(word: str) -> str:
+    """Crude lemmatiser, enough to match antonym and content words across inflections."""
+    w = word.lower().replace("’", "'")
+    if w in IRREGULAR_LEMMAS:
+        return IRREGULAR_LEMMAS[w]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if suffix == "s" and w.endswith(("ss", "us", "is")):
+            break  # "pass", "dangerous", "crisis" are not plurals
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)] + repl
+            if suffix in ("ing", "ed") and len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "sl":
+                stem = stem[:-1]  # stopped -> stop
+            if suffix in ("ed", "es", "ing") and stem + "e" in _LEMMA_E:
+                stem += "e"
+            return stem
+    return w
+
+
+_LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
+    "declare", "issue", "produce", "reduce", "close", "raise", "refuse", "decline", "release", "increase", "decrease",
+    "approve", "resume", "lose", "welcome", "dismiss", "rise", "arrive", "leave", "continue", "cause", "force",
+}
+
+# keyed by lemma, the form tokens carry ("dangerous" -> "dangerou" on both sides of a pair)
+ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in ANTONYM_PAIRS:
+    ANTONYMS.setdefault(_lemma(_a), set()).add(_lemma(_b))
+    ANTONYMS.setdefault(_lemma(_b), set()).add(_lemma(_a))
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    matches = list(_TOKEN.finditer(text))
+    raw = [m.group() for m in matches]
+    headline = _is_title_case(raw)
+    for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
+        at = {"start": match.start(), "end": match.end()}
+        lower = word.lower().replace("’", "'")
+        if word[0].isdigit():
+            number = float(word.rstrip("%").replace(",", ""))
+            if word.isdigit() and len(word) == 4 and 1900 <= number <= 2100:
+                tokens.append(Token(word, word, "year", number, **at))
+                continue
+            nxt = raw[i + 1].lower() if i + 1 < len(raw) else ""
+            if nxt in _SCALES:
+                number *= _SCALES[nxt]
+            tokens.append(Token(word, f"#{number:g}", "number", number, **at))
+        elif lower in _SCALES and tokens and tokens[-1].kind == "number":
+            tokens[-1] = replace(tokens[-1], end=match.end())  # folded into the number before it
+            continue
+        elif lower in _MONTH_OF and word[0].isupper() and lower not in ("may", "march"):
+            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
+        elif lower in ("may", "march") and word[0].isupper() and i > 0 and (_is_day(raw, i + 1) or _is_day(raw, i - 1)):
+            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
+        elif lower in WEEKDAYS:
+            tokens.append(Token(word, lower, "weekday", **at))
+        elif lower == "no" and i + 1 < len(raw) and raw[i + 1].lower() in _NOT_NEGATING_AFTER_NO:
+            tokens.append(Token(word, lower, "word", **at))  # "no matter what", "no doubt"
+        elif lower in NEGATION_CUES or lower.endswith("n't"):
+            tokens.append(Token(word, "not", "negation", **at))
+        elif lower in _NEGATING_PHRASES and (
+            _NEGATING_PHRASES[lower] is None
+            or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
+        ):
+            tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
+        elif lower in NUMBER_WORDS:
+            tokens.append(Token(word, f"#{NUMBER_WORDS[lower]:g}", "number", float(NUMBER_WORDS[lower]), **at))
+        elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
+            tokens.append(Token(word, lower, "proper", **at))
+        else:
+            tokens.append(Token(word, _lemma(word), "word", **at))
+    return tokens
+
+
+def _is_title_case(raw: list[str]) -> bool:
+    """A headline in Title Case: nearly every longer word capitalised."""
+    words = [w for w in raw if w[0].isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _is_day(raw: list[str], i: int) -> bool:
+    return 0 <= i < len(raw) and raw[i].isdigit() and 1 <= int(raw[i]) <= 31
+
+
+def content_words(tokens: list[Token]) -> set[str]:
+    return {t.norm for t in tokens if t.kind != "negation" and t.norm not in STOPWORDS}
+
+
+def overlap(claim: str, evidence: str) -> float:
+    """Share of the claim's content that the evidence also has (0..1).
+
+    Names weigh half: "President Lee" is still the person of "President Lee Jae Myung", while a
+    missing predicate ("silent" vs "rejects") or object changes the statement.
+    """
+    weights: dict[str, float] = {}
+    for t in tokenize(claim):
+        if t.kind != "negation" and t.norm not in STOPWORDS:
+            weights[t.norm] = 0.5 if t.kind == "proper" else 1.0
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    found = content_words(tokenize(evidence))
+    return sum(w for norm, w in weights.items() if norm in found) / total
+
+
+@dataclass(frozen=True)
+class Conflict:
+    type: str  # number, date, place, negation, antonym, entity
+    claim_span: str
+    evidence_span: str
+
+    @property
+    def detail(self) -> str:
+        return f"{self.type}: '{self.claim_span}' vs '{self.evidence_span}'"
+
+
+def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Conflict | None:
+    """The first slot on which two closely matching statements disagree, or None.
+
+    Sentences that share less than `min_overlap` of the claim's content words are not the same
+    statement, so nothing is compared.
+    """
+    a, b = tokenize(claim), tokenize(evidence)
+    ca, cb = content_words(a), content_words(b)
+    if not ca or len(ca & cb) / len(ca) < min_overlap:
+        return None
+    a_core, b_core = _matched_core(a, b)
+    return (
+        _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
+        or _number_conflict(a, b)
+        or _date_conflict(a, b)
+        or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
+    )
+
+
+def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The stretch of each sentence between its first and last token shared with the other.
+
+    A negation in a clause the other sentence does not have ("..., and officials would not say
+    when") is not a negation of the shared statement.
+    """
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    # only blocks that share a content word anchor the statement: a shared "and" does not
+    blocks = [
+        m for m in matcher.get_matching_blocks()
+        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
+    ]
+    if not blocks:
+        return a, b
+    first, last = blocks[0], blocks[-1]
+    start_a, start_b = _negated_start(a, first.a), _negated_start(b, first.b)
+    return a[start_a : last.a + last.size], b[start_b : last.b + last.size]
+
+
+_AUXILIARIES = frozenset("do does did has have had is are was were will would could can should may might be been".split())
+
+
+def _negated_start(tokens: list[Token], start: int) -> int:
+    """Move the core's start back over a negated auxiliary just before it ("did not | stop")."""
+    i = start
+    while i > 0 and start - i < 3 and (tokens[i - 1].kind == "negation" or tokens[i - 1].norm in _AUXILIARIES):
+        i -= 1
+    return i if any(t.kind == "negation" for t in tokens[i:start]) else start
+
+
+NAME_SWAP_OVERLAP = 0.6  # a swapped name is a conflict only between otherwise near-identical statements
+
+
+def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflict | None:
+    """Replacements in the token alignment: which slot changed between the two statements."""
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        left, right = a[i1:i2], b[j1:j2]
+        kinds_l, kinds_r = {t.kind for t in left}, {t.kind for t in right}
+        span_l, span_r = " ".join(t.text for t in left), " ".join(t.text for t in right)
+        only_numbers = all(t.kind == "number" or t.norm in _HEDGES for t in left + right)
+        if "number" in kinds_l and "number" in kinds_r and only_numbers:
+            nl = [t.value for t in left if t.kind == "number"]
+            nr = [t.value for t in right if t.kind == "number"]
+            hedged = any(t.norm in _HEDGES for t in a[max(0, i1 - 2) : i1] + b[max(0, j1 - 2) : j1])
+            if not _numbers_agree(nl, nr, hedged=hedged):
+                return Conflict("number", _span(left, {"number"}), _span(right, {"number"}))
+        date_kinds = {"year", "month", "weekday"}
+        if kinds_l & date_kinds and kinds_r & date_kinds:
+            return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
+        if {t.norm for t in left} & {w for t in right for w in ANTONYMS.get(t.norm, ())}:
+            return Conflict("antonym", span_l, span_r)
+        # the names in the slot: where one sentence ends ("... stationed in Japan.") and the
+        # other goes on ("... stationed in South Korea, has been holding drills"), the replaced
+        # stretch runs on past the name, so compare the names that open each side
+        names_l, names_r = _leading_names(left), _leading_names(right)
+        names_only = (
+            0 < len(names_l) <= 3 and 0 < len(names_r) <= 3
+            and (len(names_l) == len(left) or i2 == len(a))  # all names, or the sentence's tail
+            and (len(names_r) == len(right) or j2 == len(b))
+        )
+        if (names and names_only and not ({t.norm for t in names_l} & {t.norm for t in names_r})
+                and not {t.norm for t in names_l} & {t.norm for t in b}
+                and not {t.norm for t in names_r} & {t.norm for t in a}):
+            before = a[i1 - 1].norm if i1 > 0 else ""
+            kind = "place" if before in _PLACE_PREPOSITIONS else "entity"
+            return Conflict(kind, " ".join(t.text for t in names_l), " ".join(t.text for t in names_r))
+    return None
+
+
+def _leading_names(tokens: list[Token]) -> list[Token]:
+    names = []
+    for t in tokens:
+        if t.kind != "proper":
+            break
+        names.append(t)
+    return names
+
+
+def _span(tokens: list[Token], kinds: set[str]) -> str:
+    return " ".join(t.text.rstrip(",") for t in tokens if t.kind in kinds)
+
+
+def _numbers_agree(left: list[float | None], right: list[float | None], *, hedged: bool) -> bool:
+    for x in left:
+        for y in right:
+            if x is None or y is None:
+                continue
+            if x == y or (hedged and abs(x - y) <= 0.1 * max(abs(x), abs(y))):
+                return True
+    return False
+
+
+def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
+    """Numbers counting the same thing (the same next word) with different values."""
+    def counted(tokens: list[Token]) -> dict[str, list[tuple[float, str]]]:
+        out: dict[str, list[tuple[float, str]]] = {}
+        for i, t in enumerate(tokens):
+            if t.kind == "number" and i + 1 < len(tokens) and tokens[i + 1].kind in ("word", "proper"):
+                out.setdefault(tokens[i + 1].norm, []).append((t.value, t.text))
+        return out
+
+    ca, cb = counted(a), counted(b)
+    for noun, values in ca.items():
+        if noun in cb:
+            left, right = [v for v, _ in values], [v for v, _ in cb[noun]]
+            if not _numbers_agree(left, right, hedged=True):
+                return Conflict("number", f"{values[0][1]} {noun}", f"{cb[noun][0][1]} {noun}")
+    return None
+
+
+def _date_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
+    """Both give a full or partial date for the statement and the dates cannot be the same day."""
+    def dates(tokens: list[Token]) -> list[tuple[int | None, int | None, str]]:
+        found = []
+        for i, t in enumerate(tokens):
+            if t.kind == "month":
+                day = tokens[i + 1].value if i + 1 < len(tokens) and tokens[i + 1].kind == "number" else None
+                found.append((int(t.value), int(day) if day and day <= 31 else None, f"{t.text} {int(day) if day else ''}".strip()))
+        return found
+
+    da, db = dates(a), dates(b)
+    if da and db and not any(_same_day(x, y) for x in da for y in db):
+        return Conflict("date", da[0][2], db[0][2])
+    wa = {t.norm for t in a if t.kind == "weekday"}
+    wb = {t.norm for t in b if t.kind == "weekday"}
+    if wa and wb and not wa & wb:
+        return Conflict("date", sorted(wa)[0].title(), sorted(wb)[0].title())
+    ya = {t.value for t in a if t.kind == "year"}
+    yb = {t.value for t in b if t.kind == "year"}
+    if ya and yb and not ya & yb and len(ya) == len(yb) == 1:
+        return Conflict("date", f"{int(next(iter(ya)))}", f"{int(next(iter(yb)))}")
+    return None
+
+
+def _same_day(x: tuple, y: tuple) -> bool:
+    return x[0] == y[0] and (x[1] is None or y[1] is None or x[1] == y[1])
+
+
+def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
+    """Negations and antonym swaps flip meaning; an odd number of flips is a conflict.
+
+    `a` and `b` are the matched cores. A negation counts only where it sits in a short gap
+    between shared content ("did not confirm"), not in a clause only one sentence has.
+    """
+    neg_a, neg_b = _local_negations(a, b)
+    words_a = {t.norm for t in a}
+    words_b = {t.norm for t in b}
+    swaps = [(w, v) for w in words_a - words_b for v in ANTONYMS.get(w, ()) if v in words_b and v not in words_a]
+    flips = (len(neg_a) - len(neg_b)) % 2 + len(swaps)
+    if flips % 2 == 0:
+        return None
+    if swaps:
+        return Conflict("antonym", swaps[0][0], swaps[0][1])
+    cue_a = neg_a[0].text if neg_a else "(affirmative)"
+    cue_b = neg_b[0].text if neg_b else "(affirmative)"
+    return Conflict("negation", cue_a, cue_b)
+
+
+def _last_since(a: list[Token], b: list[Token]) -> bool:
+    """"was last seen on May 3" says what "has not been seen since May 3" says."""
+    negations = sum(t.kind == "negation" for t in b) - sum(t.kind == "negation" for t in a)
+    return negations == 1 and any(t.norm == "last" for t in a) and any(t.norm == "since" for t in b)
+
+
+MAX_NEGATION_GAP = 4  # tokens between shared content within which a negation negates it
+
+
+def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    blocks = [
+        m for m in matcher.get_matching_blocks()
+        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
+    ]
+    found_a: list[Token] = []
+    found_b: list[Token] = []
+    for side, found, key in ((a, found_a, "a"), (b, found_b, "b")):
+        if blocks and getattr(blocks[0], key) <= MAX_NEGATION_GAP:  # "did not | stop ..." at the start
+            found.extend(t for t in side[: getattr(blocks[0], key)] if t.kind == "negation")
+        for m in blocks:  # a negation shared by both sentences cancels out, count it on both sides
+            start = getattr(m, key)
+            found.extend(t for t in side[start : start + m.size] if t.kind == "negation")
+        for left, right in zip(blocks, blocks[1:]):
+            gap = side[getattr(left, key) + left.size : getattr(right, key)]
+            if len(gap) <= MAX_NEGATION_GAP:
+                found.extend(t for t in gap if t.kind == "negation")
+    return found_a, found_b
+
+
+_SPECIFIC_KINDS = ("number", "year", "month", "weekday")
+
+
+def specifics_stated(claim: str, evidence: str) -> bool:
+    """Whether every number and date the claim gives is also in the evidence.
+
+    Evidence that does not state a claim's figure cannot corroborate it, however close its
+    wording: "an order covering about 4,800 people" says nothing for "8,400 residents".
+    """
+    stated = {t.norm for t in tokenize(evidence) if t.kind in _SPECIFIC_KINDS}
+    return all(t.norm in stated for t in tokenize(claim) if t.kind in _SPECIFIC_KINDS)
+
+
+# --------------------------------------------------------------------------- where the difference is
+
+
+@dataclass(frozen=True)
+class Span:
+    """Differing words of a conflict in one sentence: character offsets and the conflict type."""
+
+    start: int
+    end: int
+    role: str  # number, date, place, entity, negation, antonym
+
+    def to_dict(self, text: str) -> dict:
+        return {"start": self.start, "end": self.end, "role": self.role, "text": text[self.start : self.end]}
+
+
+# which token kinds show a conflict of each type; None: every token the conflict names
+_SPAN_KINDS: dict[str, set[str] | None] = {
+    "number": {"number"}, "date": {"year", "month", "weekday", "number"}, "place": {"proper"}, "entity": {"proper"},
+    "antonym": None, "negation": None,
+}
+
+
+def conflict_spans(claim: str, evidence: str) -> tuple[Conflict, list[Span], list[Span]] | None:
+    """The conflict `find_conflict` names and where its differing words sit in each sentence.
+
+    "About 120 homes" vs "About 210 homes" gives the spans of "120" and "210"; for a negation,
+    the cue and the word it negates ("did not confirm") against the affirmed word ("confirmed").
+    """
+    conflict = find_conflict(claim, evidence)
+    if conflict is None:
+        return None
+    a, b = tokenize(claim), tokenize(evidence)
+    shared_a, shared_b = _shared_positions(a, b)
+    kinds = _SPAN_KINDS.get(conflict.type)
+    left = _locate(conflict.claim_span, a, shared_a, kinds)
+    right = _locate(conflict.evidence_span, b, shared_b, kinds)
+    if conflict.type == "antonym":  # of a replaced stretch ("rising on Thursday"), the opposite words
+        left, right = _opposites(a, left, b) or left, _opposites(b, right, a) or right
+    elif conflict.type == "date":  # the rest of the date: "Monday, March 3" vs "Wednesday, March 5"
+        left, right = _rest_of_date(a, left, shared_a), _rest_of_date(b, right, shared_b)
+    elif conflict.type == "negation":
+        left, right = _negated(a, left), _negated(b, right)
+        if not left and right:
+            left = _affirmed(a, b[right[-1]])
+        elif not right and left:
+            right = _affirmed(b, a[left[-1]])
+    return conflict, _merge(a, left, conflict.type), _merge(b, right, conflict.type)
+
+
+def _shared_positions(a: list[Token], b: list[Token]) -> tuple[set[int], set[int]]:
+    """Token positions in the blocks both sentences share: where the difference is not."""
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    shared_a: set[int] = set()
+    shared_b: set[int] = set()
+    for m in matcher.get_matching_blocks():
+        shared_a.update(range(m.a, m.a + m.size))
+        shared_b.update(range(m.b, m.b + m.size))
+    return shared_a, shared_b
+
+
+def _locate(span: str, tokens: list[Token], shared: set[int], kinds: set[str] | None) -> list[int]:
+    """Positions of the tokens a conflict's span text names, preferring tokens the other sentence lacks."""
+    found: list[int] = []
+    after = 0
+    for word in span.split():
+        word = word.lower()
+        candidates = [
+            i for i, t in enumerate(tokens)
+            if (kinds is None or t.kind in kinds) and word in (t.text.lower().rstrip(","), t.norm)
+        ]
+        ranked = (
+            [i for i in candidates if i >= after and i not in shared] or [i for i in candidates if i >= after]
+            or [i for i in candidates if i not in shared] or candidates
+        )
+        if ranked:
+            found.append(ranked[0])
+            after = ranked[0] + 1
+    return sorted(set(found))
+
+
+def _opposites(tokens: list[Token], positions: list[int], other: list[Token]) -> list[int]:
+    words = {t.norm for t in other}
+    return [i for i in positions if ANTONYMS.get(tokens[i].norm, set()) & words]
+
+
+def _rest_of_date(tokens: list[Token], positions: list[int], shared: set[int]) -> list[int]:
+    found = set(positions)
+    grown = True
+    while grown:
+        near = {
+            i for i, t in enumerate(tokens)
+            if i not in found and i not in shared and t.kind in ("year", "month", "weekday", "number")
+            and any(abs(i - j) <= 2 for j in found)
+        }
+        grown = bool(near)
+        found |= near
+    return sorted(found)
+
+
+def _negated(tokens: list[Token], cues: list[int]) -> list[int]:
+    """A negation cue and the word it negates: "not" in "did not confirm" -> "not confirm"."""
+    if not cues:
+        return cues
+    last = cues[-1]
+    for i in range(last + 1, min(last + 4, len(tokens))):
+        if tokens[i].kind != "negation" and tokens[i].norm not in STOPWORDS and tokens[i].norm not in _AUXILIARIES:
+            return list(range(cues[0], i + 1)) if i - last <= 1 else cues + [i]
+    return cues
+
+
+def _affirmed(tokens: list[Token], negated: Token) -> list[int]:
+    """In the affirmative sentence, the word the other sentence negates ("confirmed")."""
+    return [i for i, t in enumerate(tokens) if t.norm == negated.norm and t.kind != "negation"][:1]
+
+
+def _merge(tokens: list[Token], positions: list[int], role: str) -> list[Span]:
+    """One span per run of neighbouring tokens ("March 5", "South Korea", "not confirm")."""
+    spans: list[Span] = []
+    previous = None
+    for i in sorted(positions):
+        if previous is not None and i == previous + 1 and spans:
+            spans[-1] = Span(spans[-1].start, tokens[i].end, role)
+        else:
+            spans.append(Span(tokens[i].start, tokens[i].end, role))
+        previous = i
+    return spans
