@@ -128,13 +128,15 @@ def grid(*, half: str) -> list[dict]:
 
     learned.classify_batch = cached
     rows = []
-    for support, refute, overrule, credible in itertools.product(
-            (0.4, 0.5, 0.6, 0.7), (0.4, 0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.35, 0.45)):
+    for min_similarity, support, refute, overrule, credible in itertools.product(
+            (0.35, 0.45), (0.4, 0.5, 0.6, 0.7), (0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.4)):
         hybrid.support_threshold, hybrid.refute_threshold, hybrid.overrule = support, refute, overrule
-        settings = base.with_overrides(aggregate={"credible": credible})
+        settings = base.with_overrides(aggregate={"credible": credible},
+                                       retrieve={"min_similarity": min_similarity})
         result = run(half=half, stance=None, stories=None, verbose=False, settings=settings, quiet=True)
-        rows.append({"support": support, "refute": refute, "overrule": overrule, "credible": credible,
-                     "right": result["right"], "total": result["total"]})
+        rows.append({"min_similarity": min_similarity, "support": support, "refute": refute,
+                     "overrule": overrule, "credible": credible, "right": result["right"],
+                     "total": result["total"], "confusion": result["confusion"]})
     rows.sort(key=lambda r: r["right"])
     for row in rows:
         print(row)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from .config import AggregateSettings
+from .text.alignment import STOPWORDS, lemma
 from .models import Claim, Evidence, Verdict
 
 
@@ -41,14 +42,25 @@ _REPORTED = re.compile(r"\b(?:reportedly|allegedly|rumou?red|unconfirmed|it is u
 # how much a statement of a plan or hypothetical, or an unconfirmed report, counts for the event:
 # a plan alone never makes the event credible; a report of a claim counts, less
 HEDGED_WEIGHT = {"planned": 0.3, "reported": 0.6}
+_HEDGE_REACH = 4  # words after a modal or a reporting cue that it governs
+_WORDS = re.compile(r"[A-Za-z]+")
 
 
 def hedge(claim: str, evidence: str) -> str | None:
     """"planned" or "reported" when the evidence states the claim's event as a plan, a
-    hypothetical or an unconfirmed report and the claim does not: it is not the event itself."""
+    hypothetical or an unconfirmed report and the claim does not: it is not the event itself.
+
+    A plan counts only where it governs the claim's words ("will be *released* on Monday"), not a
+    plan elsewhere in the sentence ("the new minister indicated plans to advise the president").
+    """
+    claim_words = {lemma(w) for w in _WORDS.findall(claim)} - STOPWORDS
     for kind, pattern in (("planned", _PLANNED), ("reported", _REPORTED)):
-        if pattern.search(evidence) and not pattern.search(claim):
-            return kind
+        if pattern.search(claim):
+            continue
+        for match in pattern.finditer(evidence):
+            following = _WORDS.findall(evidence[match.end():])[:_HEDGE_REACH]
+            if any(lemma(w) in claim_words for w in following):
+                return kind
     return None
 
 

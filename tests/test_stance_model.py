@@ -34,6 +34,16 @@ def test_shipped_model_is_compact_and_calibrated() -> None:
     assert config["id2label"] == {"0": "supports", "1": "refutes", "2": "neutral"}
     calibration = StanceCalibration.load(SHIPPED_MODEL_DIR)
     assert calibration.temperature > 0
+    # the hybrid cascade's thresholds travel with the model they were chosen for
+    shipped = json.loads((SHIPPED_MODEL_DIR / "stance_calibration.json").read_text())
+    from factcheck.stance import HybridStance
+
+    hybrid = HybridStance()
+    assert hybrid.support_threshold == shipped["hybrid_support"] == calibration.hybrid_support
+    assert hybrid.refute_threshold == shipped["hybrid_refute"] == calibration.hybrid_refute
+    assert HybridStance(support_threshold=0.9).support_threshold == 0.9
+    summary = json.loads((SHIPPED_MODEL_DIR / "training_summary.json").read_text())
+    assert summary["calibration"]["ece_after"] < summary["calibration"]["ece_before"]
 
 
 def test_end_to_end_stance(model: CrossEncoderStance) -> None:

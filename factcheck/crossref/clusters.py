@@ -24,6 +24,7 @@ from pathlib import PurePath
 from ..aggregate import relevance
 from ..config import Settings
 from ..models import Verdict
+from ..text.dates import to_date
 from .attribution import Attribution, attribute
 
 MATRIX_COUNTS = ("corroborated", "conflicting", "conflicting_date_unknown")
@@ -155,18 +156,9 @@ class CrossReference:
 # --------------------------------------------------------------------------- time
 
 
-def parse_date(text: str | None) -> Date | None:
-    if not text:
-        return None
-    try:
-        return Date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-
-
 def time_relation(a: Statement, b: Statement, conflict_type: str, *, days: int) -> tuple[str, str]:
     """How two conflicting statements relate in time: (label, a sentence saying why)."""
-    da, db = parse_date(a.date), parse_date(b.date)
+    da, db = to_date(a.date), to_date(b.date)
     if da is None or db is None:
         unknown = [s.outlet for s, d in ((a, da), (b, db)) if d is None]
         return "date unknown", (
@@ -255,7 +247,7 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
         matrix=matrix, single_source=single, statements=len(statements),
         syndicated_copies=sum(len(s.copies) for s in statements.values()),
         unnamed_outlets=[o for o in outlets if o.startswith("[")],
-        undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and parse_date(s.date) is None}),
+        undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and to_date(s.date) is None}),
         as_of=as_of,
     )
 
@@ -295,7 +287,7 @@ def _statements(verdicts: list[Verdict]) -> tuple[dict[str, Statement], _UnionFi
         groups[copies.find(sid)].append(inst)
     statements: dict[str, Statement] = {}
     for root, members in groups.items():
-        members.sort(key=lambda i: (parse_date(i.date) or Date.max, i.location))
+        members.sort(key=lambda i: (to_date(i.date) or Date.max, i.location))
         first, seen = members[0], {members[0].article}
         statement = Statement(
             id=first.id, text=first.text, outlet=outlet_label(first.source, first.location), date=first.date,
@@ -403,7 +395,7 @@ def _conflict(a: Statement, b: Statement, conflict_type: str, score: float, simi
 
 def _cluster(roots: list[str], statements: dict[str, Statement], conflicts: dict, outlets: list[str]) -> Cluster:
     inside = set(roots)
-    ordered = sorted((statements[r] for r in roots), key=lambda s: (-len(s.outlets), parse_date(s.date) or Date.max, s.location))
+    ordered = sorted((statements[r] for r in roots), key=lambda s: (-len(s.outlets), to_date(s.date) or Date.max, s.location))
     corroborating = list(dict.fromkeys(s.outlet for s in ordered))
     syndicated = [o for o in dict.fromkeys(o for s in ordered for o in s.outlets[1:]) if o not in corroborating]
     own: list[ConflictPair] = []
@@ -423,8 +415,8 @@ def _cluster(roots: list[str], statements: dict[str, Statement], conflicts: dict
 
 
 def _cluster_time_note(statements: list[Statement], days: int) -> str:
-    dates = sorted(d for d in (parse_date(s.date) for s in statements) if d)
-    unknown = sorted({s.outlet for s in statements if parse_date(s.date) is None})
+    dates = sorted(d for d in (to_date(s.date) for s in statements) if d)
+    unknown = sorted({s.outlet for s in statements if to_date(s.date) is None})
     notes = []
     if dates and (dates[-1] - dates[0]).days > days:
         notes.append(f"statements span {dates[0]} to {dates[-1]}")

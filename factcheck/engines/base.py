@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
 
 from ..config import Settings, search_settings
+from ..embed import Embedder, load_configured_embedder
 from ..errors import InputError
 from ..index.builder import BuildStats, IndexBuilder
 from ..index.store import crash_point, index_exists, open_version, writer_lock
@@ -38,6 +40,25 @@ class Engine(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 vectors of `texts`, rows in input order."""
         ...
+
+
+class ConfiguredEmbedder:
+    """What both engines share: the configured embedder, loaded in this process on first use
+    (inside the build's lock), whose name and dimension the index records."""
+
+    settings: Settings
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return load_configured_embedder(self.settings.embedder)
+
+    @property
+    def embedder_name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self.embedder.dimension
 
 
 def run_build(

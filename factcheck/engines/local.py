@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from ..config import Settings
-from ..embed import Embedder, embed_in_length_order, load_configured_embedder
+from ..embed import embed_in_length_order
 from ..ingest import iter_articles
 from ..models import Article, Sentence
 from ..segment import segment_article
+from .base import ConfiguredEmbedder
 
 
-class LocalEngine:
+class LocalEngine(ConfiguredEmbedder):
     def __init__(self, settings: Settings, **_: object) -> None:  # a --ray-address means nothing here
         self.settings = settings
-
-    @cached_property
-    def embedder(self) -> Embedder:  # loaded on first use, inside the build's lock
-        return load_configured_embedder(self.settings.embedder)
-
-    @property
-    def embedder_name(self) -> str:
-        return self.embedder.name
-
-    @property
-    def dimension(self) -> int:
-        return self.embedder.dimension
 
     def articles(
         self, paths: Sequence[str | Path], *, on_skip: Callable[[str, str], None]

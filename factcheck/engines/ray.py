@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Settings
-from ..embed import Embedder, embedder_options, length_sorted_chunks, load_configured_embedder
+from ..embed import embedder_options, length_sorted_chunks
 from ..errors import ConfigError
 from ..index.builder import BuildStats
 from ..models import Article, Sentence
-from .base import run_build
+from .base import ConfiguredEmbedder, run_build
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,9 @@ def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, wor
     return out
 
 
-class RayEngine:
-    """Ray tasks read and segment files `FILES_PER_TASK` at a time; embedding actors embed."""
+class RayEngine(ConfiguredEmbedder):
+    """Ray tasks read and segment files `FILES_PER_TASK` at a time; embedding actors embed. The
+    driver loads the embedder too, for its name and dimension."""
 
     def __init__(self, settings: Settings, *, address: str | None = None, workers: int | None = None) -> None:
         self.settings, self.address, self._workers = settings, address, workers
@@ -149,18 +150,6 @@ class RayEngine:
         ray = _require_ray()
         start_ray(self.address)
         return int(ray.available_resources().get("CPU", 1))
-
-    @cached_property
-    def embedder(self) -> Embedder:  # in the driver: its name and dimension go into the manifest
-        return load_configured_embedder(self.settings.embedder)
-
-    @property
-    def embedder_name(self) -> str:
-        return self.embedder.name
-
-    @property
-    def dimension(self) -> int:
-        return self.embedder.dimension
 
     @property
     def workers(self) -> int:

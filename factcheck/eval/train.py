@@ -1,12 +1,15 @@
 """Train the shipped stance model: `train_stance(...)`, or `factcheck train-stance` on the command line.
 
-MiniLM-L6 (all-MiniLM-L6-v2 weights) fine-tuned as a 3-class cross-encoder on
-(1) pairs generated from real news and Wikipedia sentences (`factcheck.eval.pairs`): FNC-1
-*train* bodies, Climate-FEVER evidence of training claims, Emergent training headlines; and
-(2) real labelled training pairs: Emergent train, Climate-FEVER train claims, COVID-Fact train,
-SciFact train, RTE train (not_entailment as "refutes or neutral"), HealthVer dev (80% of claims).
-Never SICK (non-commercial), FEVER-Symmetric, FNC-1 competition test, or any reported test split.
-Temperature and the refutes threshold are then fitted on held-out dev claims.
+MiniLM-L6 (all-MiniLM-L6-v2 weights) fine-tuned as a 3-class cross-encoder. Recipe "v2" (the
+shipped model, `factcheck.eval.corpus`): real labelled NLI and news-stance pairs first (TaxiNLI,
+CAD-NLI, Breaking NLI, PAWS-X, FNC-1 train stances at sentence level, the v1 real sets) plus a
+share of generated news pairs. Recipe "v1": (1) pairs generated from real news and Wikipedia
+sentences (`factcheck.eval.pairs`) and (2) real labelled training pairs: Emergent train,
+Climate-FEVER train claims, COVID-Fact train, SciFact train, RTE train (not_entailment as
+"refutes or neutral"), HealthVer dev (80% of claims).
+Never SICK, ANLI or XNLI (non-commercial), FEVER-Symmetric, negation-NLI, WiCE, Fool Me Twice, the
+FNC-1 competition test, or any reported test split. Temperature and the refutes threshold are
+then fitted on held-out dev claims.
 """
 
 from __future__ import annotations
@@ -250,10 +253,10 @@ def length_bucketed_batches(lengths: Sequence[int], batch_size: int,
     return batches
 
 
-def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs: float = 2.0,
+def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs: float = 1.0,
                  max_pairs: int | None = None, device: str | None = None,
-                 base_model: str | Path | None = None, batch_size: int = 64,
-                 learning_rate: float = 5e-5, max_length: int = 192, seed: int = 0,
+                 base_model: str | Path | None = None, batch_size: int = 32,
+                 learning_rate: float = 5e-5, max_length: int = 128, seed: int = 0,
                  sources: str = "all", recipe: str = "v2",
                  checkpoint_every: int = 500) -> dict[str, Any]:
     """Fine-tune, calibrate and save the stance model (fp16 safetensors) into `output_dir`.

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date as Date
 from pathlib import Path
 
 from ..models import Article, Paragraph
 from ..text import content_hash
-from ..text.lexicon import MONTH_ABBREVIATIONS, MONTHS
+from ..text.dates import DATE_PATTERN, MONTH, date_from_match, parse_date
 from .decode import read_text
 
 TOP_LINES = 12  # lines at the top of a page where a dateline or caption date is the publication date
@@ -59,16 +58,8 @@ def strip_credit(line: str) -> str:
 
 # --------------------------------------------------------------------------- metadata
 
-_MONTHS = "|".join(MONTHS)
-_MON_ABBR = "|".join(MONTH_ABBREVIATIONS)
-DATE_PATTERN = re.compile(
-    rf"\b(?P<month>{_MONTHS}|(?:{_MON_ABBR})\.?)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)(?!\d)"
-    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTHS}|(?:{_MON_ABBR})\.?)\s+(?P<year2>(?:19|20)\d\d)(?!\d)"
-    rf"|\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b",
-    re.IGNORECASE,
-)
 _DATELINE_SOURCE = re.compile(
-    rf"^(?:(?:{_MONTHS}|(?:{_MON_ABBR})\.?)\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\s*(?:[|•·—–-]\s*|(?=[A-Z]))(?P<source>[A-Z][\w&.' ]{{1,40}})$",
+    rf"^(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\s*(?:[|•·—–-]\s*|(?=[A-Z]))(?P<source>[A-Z][\w&.' ]{{1,40}})$",
     re.IGNORECASE,
 )
 _COPYRIGHT_SOURCE = re.compile(
@@ -76,41 +67,6 @@ _COPYRIGHT_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _WEBSITE_SOURCE = re.compile(r"^(?P<source>[A-Z][\w&. ]{1,40}?)[’']s website\b")
-
-
-def parse_date(value: object) -> str | None:
-    """Normalise a date given in any common form to YYYY-MM-DD, or None."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    match = DATE_PATTERN.search(text)
-    if match:
-        return _date_from_match(match)
-    try:
-        from dateutil import parser as dateparser
-
-        parsed = dateparser.parse(text, default=None, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return parsed.date().isoformat() if parsed else None
-
-
-def _date_from_match(match: re.Match[str]) -> str | None:
-    if match.group("iso"):
-        try:
-            return Date.fromisoformat(match.group("iso")).isoformat()
-        except ValueError:
-            return None
-    month = (match.group("month") or match.group("month2")).rstrip(".").lower()[:3]
-    day = int(match.group("day") or match.group("day2"))
-    year = int(match.group("year") or match.group("year2"))
-    month_number = [m[:3] for m in MONTHS].index(month) + 1
-    try:
-        return Date(year, month_number, day).isoformat()
-    except ValueError:
-        return None
 
 
 def clean_source(name: str | None) -> str | None:
@@ -289,7 +245,7 @@ def _harvest_metadata(line: str, meta: dict[str, str | None], *, near_top: bool)
     if near_top and not meta.get("date") and not _COPYRIGHT_SOURCE.match(line):
         match = DATE_PATTERN.search(line)
         if match:
-            meta["date"] = _date_from_match(match)
+            meta["date"] = date_from_match(match)
 
 
 def _is_dateline(line: str) -> bool:

@@ -14,8 +14,8 @@ from datetime import date as Date
 from typing import Any
 
 from ..crossref import CrossReference
-from ..crossref.clusters import parse_date
 from ..errors import FactcheckError
+from ..text.dates import to_date
 
 CHARTS = ("agreement", "timeline")
 TITLES = {
@@ -104,7 +104,7 @@ def conflict_timeline(xref: CrossReference, *, shown: int = 10) -> str | None:
     if not conflicts:
         return None
     figure_class, canvas_class, _, _ = _matplotlib()
-    dated = [d for c in conflicts for d in (parse_date(c.claim.date), parse_date(c.evidence.date)) if d]
+    dated = [d for c in conflicts for d in (to_date(c.claim.date), to_date(c.evidence.date)) if d]
     first = min(dated).toordinal() if dated else 0
     last = max(dated).toordinal() if dated else 0
     unknown_x = last + max(1.0, 0.18 * (last - first)) if dated else 0.0
@@ -120,7 +120,7 @@ def conflict_timeline(xref: CrossReference, *, shown: int = 10) -> str | None:
             colour = _TIME_COLOURS.get(conflict.time, "#555555")
             points = []
             for offset, statement in ((0.13, conflict.claim), (-0.13, conflict.evidence)):
-                when = parse_date(statement.date)
+                when = to_date(statement.date)
                 points.append((when.toordinal() if when else unknown_x, y + offset, statement.outlet))
             axes.plot([p[0] for p in points], [p[1] for p in points], color=colour, linewidth=1.6,
                       marker="o", markersize=5, label=None if conflict.time in seen_times else conflict.time)
@@ -130,7 +130,7 @@ def conflict_timeline(xref: CrossReference, *, shown: int = 10) -> str | None:
                               va="center", fontsize=7, color="#333333")
         ticks: list[float] = [float(t) for t in _date_ticks(first, last)] if dated else []
         labels = [Date.fromordinal(int(t)).isoformat() for t in ticks]
-        if any(parse_date(s.date) is None for c in conflicts for s in (c.claim, c.evidence)):
+        if any(to_date(s.date) is None for c in conflicts for s in (c.claim, c.evidence)):
             ticks, labels = ticks + [unknown_x], labels + ["date unknown"]
             if dated:
                 axes.axvline((last + unknown_x) / 2, color="#999999", linestyle=":", linewidth=1)

@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import date as Date
 from pathlib import PurePath
 
-from ..crossref.clusters import parse_date
 from ..models import Verdict
+from ..text.dates import to_date
 from .markdown import claim_anchor
 
 RATING_SCALE = {"contradicted": 1, "disputed": 2, "unverified": 3, "supported": 4}
@@ -83,7 +83,7 @@ def _claim(v: Verdict, articles: dict[str, dict]) -> dict:
     item: dict = {"@type": "Claim"}
     if not appearances:  # a claim typed in, that no article states
         return item
-    ordered = sorted(appearances.values(), key=lambda w: (parse_date(w.get("datePublished")) or Date.max))
+    ordered = sorted(appearances.values(), key=lambda w: (to_date(w.get("datePublished")) or Date.max))
     first = ordered[0]
     if first.get("publisher"):  # an article that names no outlet: no author rather than a file name
         item["author"] = first["publisher"]
@@ -106,7 +106,7 @@ def _work(article_id: str, articles: dict[str, dict], source: str | None, date: 
     }
     if outlet:
         work["publisher"] = {"@type": "Organization", "name": outlet}
-    published = parse_date(meta.get("date") or date)
+    published = to_date(meta.get("date") or date)
     if published:
         work["datePublished"] = published.isoformat()
     url = meta.get("url") or ""

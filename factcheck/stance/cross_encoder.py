@@ -37,8 +37,8 @@ class StanceCalibration:
     related_threshold: float = 0.5
     # the `hybrid` backend's cascade for this model (stance/__init__.py HybridStance), chosen on
     # dev splits and dev probe claims
-    hybrid_support: float = 0.5  # the model's supports probability at which it corroborates
-    hybrid_refute: float = 0.5  # ... and its refutes probability at which it conflicts
+    hybrid_support: float = 0.4  # the model's supports probability at which it corroborates
+    hybrid_refute: float = 0.7  # ... and its refutes probability at which it conflicts
     hybrid_overrule: float = 0.8  # supports probability that overrules a negation/place/entity rule
 
     @classmethod

@@ -33,10 +33,12 @@ _MONTH_OF["sept"] = 9
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
 _NOT_NEGATING_AFTER_NO = {"matter", "doubt", "sooner", "less"}
+# what a denial denies ("denied that ...", "denied reports"); "were denied" is a refusal, not a denial
+_DENIED = {"that", "reports", "report", "claims", "rumors", "rumours", "having", "any", "it", "this"}
 # negation said another way: the cue word, and the word that must follow it (None: any)
 _NEGATING_PHRASES = {
     "rather": {"than"}, "instead": {"of"}, "failed": {"to"}, "fails": {"to"}, "refused": {"to"},
-    "refuses": {"to"}, "deny": None, "denies": None, "denied": None, "denying": None,
+    "refuses": {"to"}, "deny": _DENIED, "denies": _DENIED, "denied": _DENIED, "denying": _DENIED,
     "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
 }
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
@@ -54,7 +56,7 @@ class Token:
     end: int = field(default=0, compare=False)
 
 
-def _lemma(word: str) -> str:
+def lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
     w = word.lower().replace("’", "'")
     if w in IRREGULAR_LEMMAS:
@@ -80,8 +82,8 @@ _LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
 # keyed by lemma, the form tokens carry ("dangerous" -> "dangerou" on both sides of a pair)
 ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in ANTONYM_PAIRS:
-    ANTONYMS.setdefault(_lemma(_a), set()).add(_lemma(_b))
-    ANTONYMS.setdefault(_lemma(_b), set()).add(_lemma(_a))
+    ANTONYMS.setdefault(lemma(_a), set()).add(lemma(_b))
+    ANTONYMS.setdefault(lemma(_b), set()).add(lemma(_a))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -124,7 +126,7 @@ def tokenize(text: str) -> list[Token]:
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
             tokens.append(Token(word, lower, "proper", **at))
         else:
-            tokens.append(Token(word, _lemma(word), "word", **at))
+            tokens.append(Token(word, lemma(word), "word", **at))
     return tokens
 
 
