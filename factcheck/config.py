@@ -87,6 +87,9 @@ class CrossrefSettings:
 @dataclass(frozen=True)
 class ReportSettings:
     dir: str = "reports"
+    author: str = "factcheck"  # the organisation named as author of the ClaimReview output
+    author_url: str = ""  # its web address, when it has one
+    url: str = ""  # where the reports are published; ClaimReview urls are this + #claim-ID ("": the report file)
 
 
 @dataclass(frozen=True)

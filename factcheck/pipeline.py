@@ -251,9 +251,12 @@ class VerifyReport:
     meta: dict
     markdown: str
     data: dict  # the JSON report
+    report_path: Path  # where the Markdown goes (the charts it links are written beside it)
     crossref: CrossReference | None = None  # with all_articles or html
     html: str | None = None  # the static page, when asked for
     summary: list[str] = field(default_factory=list)  # cross-reference summary lines (all_articles)
+    charts: dict[Path, str] = field(default_factory=dict)  # SVG files the Markdown links, by path
+    claimreview: str | None = None  # schema.org ClaimReview JSON-LD, when asked for
 
 
 def verify(
@@ -265,20 +268,30 @@ def verify(
     all_articles: bool = False,
     as_of: str | None = None,
     html: bool = False,
+    report_path: str | Path | None = None,
+    since: str | Path | None = None,
+    claimreview: bool = False,
+    page_url: str | None = None,
     progress: Progress | None = None,
 ) -> VerifyReport:
     """Check claims (texts, a claims file, an article's check-worthy sentences and/or every article
     of the index at `settings.index.dir`) and render the consistency or cross-reference report.
 
     `as_of` (YYYY-MM-DD): only articles published by then count, and `all_articles` checks only
-    those; the report says how many were left out. `html` also renders the static page.
+    those; the report says how many were left out. `html` also renders the static page (with the
+    charts inline). `report_path`: where the Markdown will be written [default:
+    reports/TIMESTAMP-NAME.md]; with `all_articles` its charts are rendered to be written beside
+    it. `since`: an earlier `all_articles` report's JSON; the report opens with what changed.
+    `claimreview` also renders schema.org ClaimReview JSON-LD, each review linking
+    `settings.report.url`, else `page_url` (the HTML page), else the Markdown report.
     """
-    from datetime import date
+    from datetime import date, datetime, timezone
 
     from .crossref import cross_reference
     from .index.store import load_index
     from .report import crossref_json, render_crossref_html, render_crossref_markdown, render_markdown, report_json
     from .report.crossref import summary_lines
+    from .report.markdown import default_report_path
 
     if not (claims or claims_file or article or all_articles):
         raise InputError("Nothing to check: give claims as arguments, --claims-file FILE, --article FILE or --all")
@@ -287,6 +300,13 @@ def verify(
             date.fromisoformat(as_of)
         except ValueError:
             raise InputError(f"--as-of takes a date like 2025-07-28, not '{as_of}'") from None
+    previous = None
+    if since is not None:
+        from .report.changes import load_previous_report
+
+        if not all_articles:
+            raise InputError("--since compares cross-references: use it with --all")
+        previous = load_previous_report(since)  # before the run: a wrong path fails in a second
     index = load_index(settings.index.dir)
     items: list[Claim] = []
     if claims:
@@ -301,7 +321,9 @@ def verify(
         left_out = len({c.article_id for c in claims_from_index(index)} - {c.article_id for c in items})
     verdicts = verify_claims(items, index=index, settings=settings, progress=progress, as_of=as_of)
     name = "all" if all_articles else (Path(article).stem if article else Path(claims_file).stem if claims_file else "claims")
+    report_path = Path(report_path or default_report_path(settings.report.dir, name))
     meta = {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "index": settings.index.dir,
         "articles": index.manifest["counts"]["articles"],
         "sentences": index.manifest["counts"]["sentences"],
@@ -310,19 +332,43 @@ def verify(
     }
     if as_of:
         meta.update(as_of=as_of, articles_left_out=left_out)
+    reviews = None
+    if claimreview:
+        from .report.claimreview import claimreview_jsonld, claimreview_text
+
+        reviews = claimreview_text(claimreview_jsonld(
+            verdicts, articles=index.article_table(), author=settings.report.author, author_url=settings.report.author_url,
+            page_url=settings.report.url or page_url or report_path.resolve().as_uri(), date_published=meta["generated_at"][:10],
+        ))
     if not (all_articles or html):
         markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
-        return VerifyReport(name, verdicts, meta, markdown, report_json(verdicts, meta=meta))
+        return VerifyReport(name, verdicts, meta, markdown, report_json(verdicts, meta=meta), report_path, claimreview=reviews)
     xref = cross_reference(verdicts, settings=settings, as_of=as_of)
     title, shown = f"Cross-reference report: {name}", settings.crossref.shown
+    charts: dict[str, str] = {}
+    if all_articles or xref.statements:
+        from .report.charts import render_charts
+
+        charts = render_charts(xref, shown=shown)
+    changes, chart_files = None, {}
     if all_articles:
-        markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown)
-        data = crossref_json(xref, verdicts, meta=meta)
+        from .report.changes import compare_reports
+        from .report.charts import chart_file_names
+
+        table = index.article_table()
+        checked = [{"id": a, **{k: table.get(a, {}).get(k) for k in ("path", "source", "title", "date")}}
+                   for a in dict.fromkeys(c.article_id for c in items if c.article_id)]
+        if previous is not None:
+            changes = compare_reports(previous, xref=xref, verdicts=verdicts, articles=checked, previous_path=str(since))
+        linked = {chart: file_name for chart, file_name in chart_file_names(report_path.name).items() if chart in charts}
+        chart_files = {report_path.with_name(file_name): charts[chart] for chart, file_name in linked.items()}
+        markdown = render_crossref_markdown(xref, verdicts, title=title, meta=meta, shown=shown, charts=linked, changes=changes)
+        data = crossref_json(xref, verdicts, meta=meta, changes=changes, articles=checked)
     else:
         markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
         data = report_json(verdicts, meta=meta)
     return VerifyReport(
-        name, verdicts, meta, markdown, data, crossref=xref,
-        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown) if html else None,
-        summary=summary_lines(xref, verdicts, meta) if all_articles else [],
+        name, verdicts, meta, markdown, data, report_path, crossref=xref,
+        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes) if html else None,
+        summary=summary_lines(xref, verdicts, meta) if all_articles else [], charts=chart_files, claimreview=reviews,
     )

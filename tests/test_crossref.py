@@ -2,7 +2,6 @@
 attribution, --as-of, and the HTML page. Fixture articles: tests/fixtures/crossref (see the README there)."""
 
 import json
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -270,22 +269,6 @@ def test_cli_as_of(tmp_path):
     assert "2 article(s) published later or with an unknown date left out" in report.read_text()
     bad = _cli("verify", "--all", "--index", index, "--embedder", "hash", "--as-of", "last week")
     assert bad.returncode == 1 and "--as-of takes a date" in bad.stderr and "Traceback" not in bad.stderr
-
-
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_html_page_loads_in_headless_chromium(tmp_path, fixture_run):
-    verdicts, xref = fixture_run
-    page = tmp_path / "report.html"
-    page.write_text(render_crossref_html(xref, verdicts), encoding="utf-8")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert 'id="conflicts"' in dom.stdout and 'id="matrix"' in dom.stdout and "Tomas Brandt" in dom.stdout
-    shot = tmp_path / "report.png"
-    subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
-                   capture_output=True, timeout=120)
-    assert shot.is_file() and shot.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("claim, evidence", [

@@ -46,3 +46,14 @@ def test_troop_figure_is_single_source(report):
     assert any("28,500 troops" in s["text"] and s["outlet"] == "Press TV" for s in data["single_source"])
     single = markdown[markdown.index("## Single-source claims"):]
     assert "28,500 troops" in single.split("## Appendix")[0]
+
+
+def test_silence_against_rejection_is_marked_in_both_statements(report):
+    data, markdown = report
+    conflicts = markdown.split("## Conflicts", 1)[1].split("## Claims several outlets make", 1)[0]
+    assert "**silent**" in conflicts and "**Rejects**" in conflicts and "](r-timeline.svg)" in conflicts
+    silent = [c for c in data["conflicts"] if "silent" in c["claim"]["text"] + c["evidence"]["text"]]
+    assert silent
+    for c in silent:
+        marked = {s["text"].lower() for side in (c["claim"], c["evidence"]) for s in side["spans"]}
+        assert marked == {"silent", "rejects"}, marked

@@ -86,7 +86,8 @@ def _settings(config: Path | None, *, index: Path | None = None, embedder: str |
 
 
 def _fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # a message's [brackets] are text
+    # a message's [brackets] are text; one line, however long
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -150,7 +151,10 @@ def verify_command(
     json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path \\[default: beside the report, .json].")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
     html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths) or 'json' (the whole report JSON on stdout).")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths), 'json' (the whole report JSON on stdout) or 'claimreview' (schema.org ClaimReview JSON-LD on stdout).")] = "text",
+    claimreview_path: Annotated[Optional[Path], typer.Option("--claimreview", help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file.")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="Organisation named as the ClaimReview author \\[default: report.author in the config].")] = None,
+    since: Annotated[Optional[Path], typer.Option("--since", help="With --all: open the report with what changed since this earlier report's JSON.")] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -164,39 +168,50 @@ def verify_command(
 
     With --all the report cross-references the articles: conflicts first, the claims several
     outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
-    single-source claims, each statement with its publication date and speaker.
+    single-source claims, each statement with its publication date and speaker. --since OLD.json
+    adds what changed since that report; the agreement heatmap and conflict timeline are written
+    beside the Markdown as .svg files and inline in the HTML.
     """
     from ..pipeline import verify
-    from ..report import default_report_path, write_page, write_report
+    from ..report import write_page, write_report
 
     progress = _setup(quiet)
     with _errors():
         settings = _settings(
             config, index=index, embedder=embedder, model=model,
-            retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model},
+            retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model}, report={"author": author},
         )
-        if output_format not in ("text", "json"):
-            raise FactcheckError(f"--format is 'text' or 'json', not '{output_format}'")
+        if output_format not in ("text", "json", "claimreview"):
+            raise FactcheckError(f"--format is 'text', 'json' or 'claimreview', not '{output_format}'")
         result = verify(
             claims or (), settings=settings, claims_file=claims_file, article=article, all_articles=all_articles,
-            as_of=as_of, html=bool(html_path), progress=progress,
+            as_of=as_of, html=bool(html_path), report_path=report, since=since,
+            claimreview=bool(claimreview_path) or output_format == "claimreview",
+            page_url=html_path.resolve().as_uri() if html_path else None, progress=progress,
         )
-        report_path, written_json = write_report(
-            result.markdown, result.data, report_path=report or default_report_path(settings.report.dir, result.name),
-            json_path=json_path,
-        )
+        for chart_path, svg in result.charts.items():  # the pictures the Markdown links, beside it
+            write_page(svg, chart_path)
+        report_path, written_json = write_report(result.markdown, result.data, report_path=result.report_path, json_path=json_path)
         if html_path and result.html is not None:
             write_page(result.html, html_path)
+        if claimreview_path and result.claimreview is not None:
+            write_page(result.claimreview, claimreview_path)
+    written = f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else "")
+    written += f"\nClaimReview: {claimreview_path}" if claimreview_path else ""
+    if output_format == "claimreview":
+        sys.stdout.write(result.claimreview or "")
+        console.print(written, highlight=False)
+        return
     if output_format == "json":
         import json
 
         sys.stdout.write(json.dumps(result.data, indent=2, ensure_ascii=False) + "\n")
-        console.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+        console.print(written, highlight=False)
         return
     _print_summary(result.verdicts, quiet=quiet)
     if result.summary and not quiet:
         out.print("\n".join(f"  {line}" for line in result.summary), highlight=False)
-    out.print(f"Report: {report_path}\nJSON:   {written_json}" + (f"\nHTML:   {html_path}" if html_path else ""), highlight=False)
+    out.print(written, highlight=False)
 
 
 def _print_summary(verdicts, *, quiet: bool) -> None:

@@ -1,19 +1,30 @@
 """Render a cross-reference (`verify --all`) as Markdown, static HTML and JSON. Pure functions.
 
-Reading order, for a person with two minutes: summary, conflicts side by side, claims several
-outlets make, the outlet agreement matrix, single-source claims. Long lists are capped at
-`shown` rows and say how many are left out; the JSON has everything.
+Reading order, for a person with two minutes: what changed since the previous report (with
+`--since`), summary, conflicts with the differing words marked, claims several outlets make, the
+outlet agreement matrix, single-source claims. Long lists are capped at `shown` rows and say how
+many are left out; the JSON has everything. The HTML page is a Jinja2 template
+(`templates/crossref.html.j2`, autoescaped) with the charts inline as SVG; the Markdown links the
+same charts written beside it.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
 
 from ..crossref import ConflictPair, CrossReference, Statement
+from ..errors import FactcheckError
 from ..files import atomic_write
 from ..models import VERDICTS, Verdict
-from .markdown import escape, meta_facts, render_markdown, report_json
+from .changes import Changes
+from .charts import TITLES as CHART_TITLES
+from .markdown import (
+    claim_anchor, code, differing_spans, escape, escape_marked, meta_facts, render_markdown, report_json, spans_json,
+)
 
 _TIME_WORDS = {
     "contradiction": "contradiction",
@@ -101,19 +112,46 @@ def _more(total: int, shown: int) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def crossref_json(xref: CrossReference, verdicts: list[Verdict], *, meta: dict | None = None) -> dict:
-    """The verdict JSON plus `conflicts`, `clusters`, `matrix`, `single_source` and the run facts."""
-    return {**report_json(verdicts, meta=meta), "crossref": {"summary": summary_lines(xref, verdicts, meta or {})}, **xref.to_dict()}
+def crossref_json(
+    xref: CrossReference, verdicts: list[Verdict], *, meta: dict | None = None, changes: Changes | None = None,
+    articles: list[dict] | None = None,
+) -> dict:
+    """The verdict JSON plus `conflicts`, `clusters`, `matrix`, `single_source` and the run facts;
+    with `changes`, a `changes` section first; with `articles`, the `articles_checked` (what a
+    later `--since` compares with). Every conflict's statements carry the `spans` (start, end,
+    role, text) of the words in which they differ."""
+    data = report_json(verdicts, meta=meta)
+    if articles is not None:
+        data["articles_checked"] = articles
+    if changes is not None:
+        data = {"changes": changes.to_dict(), **data}
+        for conflict in data["changes"]["new_conflicts"]:
+            _add_spans(conflict)
+    data.update({"crossref": {"summary": summary_lines(xref, verdicts, meta or {})}, **xref.to_dict()})
+    for conflict in data["conflicts"] + [c for cluster in data["clusters"] for c in cluster["conflicts"]]:
+        _add_spans(conflict)
+    return data
+
+
+def _add_spans(conflict: dict) -> None:
+    left, right = conflict["claim"], conflict["evidence"]
+    left_spans, right_spans = differing_spans(left["text"], right["text"])
+    left["spans"], right["spans"] = spans_json(left["text"], left_spans), spans_json(right["text"], right_spans)
 
 
 # --------------------------------------------------------------------------- Markdown
 
 
 def render_crossref_markdown(
-    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None, shown: int = 10
+    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None,
+    shown: int = 10, charts: dict[str, str] | None = None, changes: Changes | None = None,
 ) -> str:
-    meta = meta or {}
-    lines = [f"# {escape(title)}", "", f"*{escape(_meta_line(meta))}*", "", "## Summary", ""]
+    """The report as Markdown; `charts` maps a chart name to the image file linked (written beside the report)."""
+    meta, charts = meta or {}, charts or {}
+    lines = [f"# {escape(title)}", "", f"*{escape(_meta_line(meta))}*", ""]
+    if changes is not None:
+        lines += _md_changes(changes, shown)
+    lines += ["## Summary", ""]
     lines += [f"- {escape(line)}" for line in summary_lines(xref, verdicts, meta)]
     lines.append("")
 
@@ -121,18 +159,11 @@ def render_crossref_markdown(
     if not xref.conflicts:
         lines += ["No two outlets conflict on a statement.", ""]
     else:
-        lines += ["| # | statement | outlet, date, location | conflicting statement | outlet, date, location | type | time |",
-                  "|---:|---|---|---|---|---|---|"]
+        lines += ["The words in which the two statements differ are in **bold**.", ""]
         for n, c in enumerate(xref.conflicts[:shown], start=1):
-            left, right = c.claim, c.evidence
-            lines.append(
-                f"| {n} | {escape(left.text)}{_md_note(left)} | {escape(origin(left))} | {escape(right.text)}{_md_note(right)} "
-                f"| {escape(origin(right))} | {escape(c.conflict_type)} | {escape(time_text(c))}"
-                + (f"; reported denial: {escape(c.reported_denial)}, not the outlet's own contradiction" if c.reported_denial else "")
-                + " |"
-            )
-        lines.append("")
+            lines += _md_conflict(n, c)
         lines += _md_more(len(xref.conflicts), shown)
+        lines += _md_image(charts, "timeline")
 
     lines += ["## Claims several outlets make", ""]
     if not xref.clusters:
@@ -151,16 +182,21 @@ def render_crossref_markdown(
         if cluster.time_note:
             lines.append(f"- **time**: {escape(cluster.time_note)}")
         for s in cluster.statements[:4]:
-            lines.append(f"  - {escape(s.text)} — {escape(origin(s))}{_md_note(s)}")
+            lines.append(f"  - {escape(s.text)} — {_md_origin(s)}{_md_note(s)}")
         if len(cluster.statements) > 4:
             lines.append(f"  - *{len(cluster.statements) - 4} more statement(s) in the JSON*")
         for c in cluster.conflicts[:3]:
             other = c.evidence if c.claim in cluster.statements else c.claim
-            lines.append(f"  - conflicting ({escape(c.conflict_type)}, {escape(time_text(c))}): {escape(other.text)} — {escape(origin(other))}")
+            spans = differing_spans(c.claim.text, c.evidence.text)[0 if other is c.claim else 1]
+            lines.append(
+                f"  - conflicting ({escape(c.conflict_type)}, {escape(time_text(c))}): {escape_marked(other.text, spans)} "
+                f"— {_md_origin(other)}"
+            )
         lines.append("")
     lines += _md_more(len(xref.clusters), shown)
 
     lines += ["## Source agreement matrix", ""]
+    lines += _md_image(charts, "agreement")
     lines += _md_matrix(xref)
 
     lines += ["## Single-source claims", "",
@@ -170,7 +206,7 @@ def render_crossref_markdown(
     lines.append("")
     for s in xref.single_source[:shown]:
         extra = "; ".join(x for x in (asserted_by(s), copies_text(s)) if x)
-        lines.append(f"- {escape(s.text)} — {escape(origin(s))}" + (f" *({escape(extra)})*" if extra else ""))
+        lines.append(f"- {escape(s.text)} — {_md_origin(s)}" + (f" *({escape(extra)})*" if extra else ""))
     lines.append("")
     lines += _md_more(len(xref.single_source), shown)
 
@@ -180,6 +216,72 @@ def render_crossref_markdown(
         lines.append(details[details.index("## Claims") + len("## Claims"):].strip())
         lines.append("")
     return "\n".join(lines)
+
+
+def _md_conflict(n: int, c: ConflictPair) -> list[str]:
+    """A numbered item: type and time, then the two statements one above the other, differences in bold."""
+    left, right = differing_spans(c.claim.text, c.evidence.text)
+    head = f"{n}. {escape(c.conflict_type)} · {escape(time_text(c))}"
+    if c.reported_denial:
+        head += f" · reported denial: {escape(c.reported_denial)}, not the outlet's own contradiction"
+    indent = " " * len(f"{n}. ")
+    return [
+        head,
+        f"{indent}- {escape_marked(c.claim.text, left)} — {_md_origin(c.claim)}{_md_note(c.claim)}",
+        f"{indent}- {escape_marked(c.evidence.text, right)} — {_md_origin(c.evidence)}{_md_note(c.evidence)}",
+        "",
+    ]
+
+
+def _md_origin(s: Statement) -> str:
+    return f"{escape(s.outlet)}, {escape(s.date or 'date unknown')}, {code(s.location)}"
+
+
+def _md_image(charts: dict[str, str], name: str) -> list[str]:
+    if name not in charts:
+        return []
+    return [f"![{escape(CHART_TITLES[name])}]({quote(charts[name])})", ""]
+
+
+def _md_changes(changes: Changes, shown: int) -> list[str]:
+    lines = [f"## What changed since {escape(changes.since_label)}", "",
+             f"Compared with the report {code(changes.previous_report)}.", ""]
+    counts = changes.counts()
+    lines += [
+        f"- {counts['new_conflicts']} new conflict(s); {counts['conflicts_no_longer_found']} from the previous report no longer found",
+        f"- {counts['changed_verdicts']} verdict(s) changed",
+        f"- {counts['new_single_source']} new single-source claim(s)",
+        f"- {counts['articles_added']} article(s) added, {counts['articles_removed']} no longer checked",
+        "",
+    ]
+    if changes.new_conflicts:
+        lines += ["### New conflicts", ""]
+        for n, c in enumerate(changes.new_conflicts[:shown], start=1):
+            lines += _md_conflict(n, c)
+        lines += _md_more(len(changes.new_conflicts), shown)
+    if changes.changed_verdicts:
+        lines += ["### Verdicts that changed", ""]
+        for v, before in changes.changed_verdicts[:shown]:
+            lines.append(f"- {before} → **{v.verdict}**: {escape(v.claim.text)} — {escape(v.claim.source or 'unknown outlet')}, "
+                         f"{escape(v.claim.date or 'date unknown')}")
+        lines.append("")
+        lines += _md_more(len(changes.changed_verdicts), shown)
+    if changes.new_single_source:
+        lines += ["### New single-source claims", ""]
+        lines += [f"- {escape(s.text)} — {_md_origin(s)}" for s in changes.new_single_source[:shown]]
+        lines.append("")
+        lines += _md_more(len(changes.new_single_source), shown)
+    if changes.articles_added:
+        lines += ["### Articles added", ""]
+        lines += [f"- {_md_article(a)}" for a in changes.articles_added[:shown]]
+        lines.append("")
+        lines += _md_more(len(changes.articles_added), shown)
+    return lines
+
+
+def _md_article(article: dict) -> str:
+    title = f" “{escape(article['title'])}”" if article.get("title") else ""
+    return f"{escape(article.get('source') or 'unknown outlet')},{title} {escape(article.get('date') or 'date unknown')}, {code(article.get('path') or article['id'])}"
 
 
 def _md_note(s: Statement) -> str:
@@ -214,141 +316,72 @@ def _md_matrix(xref: CrossReference) -> list[str]:
 
 # --------------------------------------------------------------------------- HTML
 
-_CSS = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#1b1b1b}
-h1{font-size:1.5em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
-th{background:#f4f4f4}.meta{color:#666;font-size:.85em}.muted{color:#666}.num{text-align:right}
-.conflict td.side{width:30%}.tag{display:inline-block;border-radius:3px;padding:0 .35em;font-size:.85em;background:#eee}
-.t-contradiction{background:#fbd5d5}.t-date-unknown{background:#fde8c8}.t-superseded,.t-changed-over-time{background:#dde8fb}
-details{margin:.3em 0}summary{cursor:pointer}.cluster{border:1px solid #ddd;border-radius:4px;padding:.4em .8em;margin:.6em 0}
-blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #ccc}
-"""
-
 
 def render_crossref_html(
-    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None, shown: int = 10
+    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None,
+    shown: int = 10, charts: dict[str, str] | None = None, changes: Changes | None = None,
 ) -> str:
-    """A static page: no scripts, no network, inline CSS; every quoted text escaped."""
+    """A static page: no scripts, no network, inline CSS and SVG charts; every quoted text escaped
+    by the template (`charts` holds SVG documents from `charts.render_charts`)."""
     meta = meta or {}
-    e = html.escape
-    out = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>", f'<p class="meta">{e(_meta_line(meta))}</p>',
-    ]
-    if xref.statements == 0:  # claims typed in, not taken from articles: nothing to cross-reference
-        out.append('<p class="muted">These claims come from no indexed article, so there are no outlets to cross-reference; '
-                   "each claim's evidence follows.</p>")
-        out += _html_claims(verdicts)
-        out.append("</body></html>")
-        return "\n".join(out)
-    out.append('<section id="conflicts"><h2>Conflicts</h2>')
-    if not xref.conflicts:
-        out.append("<p>No two outlets conflict on a statement.</p>")
-    else:
-        out.append('<table class="conflict"><thead><tr><th>#</th><th>statement</th><th>conflicting statement</th>'
-                   "<th>type</th><th>time</th></tr></thead><tbody>")
-        for n, c in enumerate(xref.conflicts[:shown], start=1):
-            css = "t-" + c.time.replace(" ", "-")
-            denial = f"<br>reported denial: {e(c.reported_denial)}, not the outlet's own contradiction" if c.reported_denial else ""
-            out.append(
-                f'<tr><td class="num">{n}</td><td class="side">{_html_statement(c.claim)}</td>'
-                f'<td class="side">{_html_statement(c.evidence)}</td><td>{e(c.conflict_type)}</td>'
-                f'<td><span class="tag {css}">{e(c.time)}</span>'
-                + (f'<br><span class="muted">{e(c.time_note)}</span>' if c.time_note else "")
-                + f'{denial}<br><span class="muted">score {c.score:.2f} · similarity {c.similarity:.2f}</span></td></tr>'
-            )
-        out.append("</tbody></table>")
-        out.append(_html_more(len(xref.conflicts), shown))
-    out.append("</section>")
-
-    out.append('<section id="summary"><h2>Summary</h2><ul>')
-    out += [f"<li>{e(line)}</li>" for line in summary_lines(xref, verdicts, meta)]
-    out.append("</ul></section>")
-
-    out.append('<section id="clusters"><h2>Claims several outlets make</h2>')
-    if not xref.clusters:
-        out.append("<p>No claim is made by two or more outlets.</p>")
-    for cluster in xref.clusters[:shown]:
-        rows = [("corroborate", cluster.corroborating), ("syndicated copies, counted once", cluster.syndicated),
-                ("conflict", cluster.conflicting), ("report a denial", cluster.reporting_denial), ("silent", cluster.silent)]
-        out.append(f'<div class="cluster"><p><b>{cluster.id}. {e(cluster.headline.text)}</b></p><ul>')
-        out += [f"<li><b>{e(name)} ({len(items)})</b>: {e(', '.join(items))}</li>" for name, items in rows if items or name == "silent"]
-        if cluster.time_note:
-            out.append(f"<li><b>time</b>: {e(cluster.time_note)}</li>")
-        out.append(f"</ul><details><summary>{len(cluster.statements)} statement(s), {len(cluster.conflicts)} conflict(s)</summary>")
-        out += [f"<blockquote>{_html_statement(s)}</blockquote>" for s in cluster.statements]
-        for c in cluster.conflicts:
-            other = c.evidence if c.claim in cluster.statements else c.claim
-            out.append(f"<p>conflicting ({e(c.conflict_type)}, {e(time_text(c))}):</p><blockquote>{_html_statement(other)}</blockquote>")
-        out.append("</details></div>")
-    out.append(_html_more(len(xref.clusters), shown))
-    out.append("</section>")
-
-    out.append('<section id="matrix"><h2>Source agreement matrix</h2>')
-    out.append(f'<p class="muted">{e(MATRIX_LEGEND)}</p>')
-    out.append("<table><thead><tr><th>outlet</th>" + "".join(f"<th>{e(o)}</th>" for o in xref.outlets) + "</tr></thead><tbody>")
-    for o in xref.outlets:
-        cells = []
-        for p in xref.outlets:
-            cell = xref.matrix.get(o, {}).get(p)
-            cells.append('<td class="num">—</td>' if cell is None else f'<td class="num">{e(matrix_cell(cell))}</td>')
-        out.append(f"<tr><th>{e(o)}</th>{''.join(cells)}</tr>")
-    out.append("</tbody></table></section>")
-
-    out.append('<section id="single-source"><h2>Single-source claims</h2>')
-    out.append(f"<p>{len(xref.single_source)} claims no other outlet corroborates (a syndicated copy is not a second source).</p>")
-    by_outlet: dict[str, list[Statement]] = {}
-    for s in xref.single_source:
-        by_outlet.setdefault(s.outlet, []).append(s)
-    for outlet, items in sorted(by_outlet.items(), key=lambda item: -len(item[1])):
-        out.append(f"<details><summary>{e(outlet)} ({len(items)})</summary><ul>")
-        out += [f"<li>{_html_statement(s)}</li>" for s in items]
-        out.append("</ul></details>")
-    out.append("</section>")
-
-    out += _html_claims(verdicts, only_with_evidence=True)
-    out.append("</body></html>")
-    return "\n".join(out)
-
-
-def _html_claims(verdicts: list[Verdict], *, only_with_evidence: bool = False) -> list[str]:
-    e = html.escape
-    out = []
-    checked = [v for v in verdicts if v.verdict != "unverified" or not only_with_evidence]
-    out.append(f'<section id="claims"><h2>Claims with their evidence ({len(checked)})</h2>')
-    for v in checked:
-        out.append(f"<details><summary><b>{e(v.verdict.upper())}</b> ({v.confidence:.0%}): {e(v.claim.text)}"
-                   f' <span class="muted">— {e(v.claim.source or "unknown outlet")}, {e(v.claim.date or "date unknown")}</span></summary>')
-        out.append(f"<p class=\"muted\">{e(v.rationale)} · {e(v.claim.location or '')}</p>")
-        for ev in v.evidence:
-            out.append(
-                f"<blockquote>{e(ev.sentence)}<br><span class=\"muted\">{e(ev.source or 'unknown outlet')}, "
-                f"{e(ev.date or 'date unknown')}, {e(ev.location)} · {e(ev.stance)}"
-                + (f" ({e(ev.conflict_type)})" if ev.conflict_type else "")
-                + f" · similarity {ev.similarity:.2f}</span></blockquote>"
-            )
-        out.append("</details>")
-    out.append("</section>")
-    return out
-
-
-def _html_statement(s: Statement) -> str:
-    e = html.escape
-    notes = [x for x in (asserted_by(s), copies_text(s)) if x]
-    return (
-        f"{e(s.text)}<br><span class=\"muted\">{e(origin(s))}</span>"
-        + "".join(f'<br><span class="muted"><i>{e(n)}</i></span>' for n in notes)
+    return _template().render(
+        title=title, meta_line=_meta_line(meta), xref=xref, verdicts=verdicts, shown=shown, changes=changes,
+        summary=summary_lines(xref, verdicts, meta), charts={name: _inline_svg(svg) for name, svg in (charts or {}).items()},
+        chart_titles=CHART_TITLES, legend=MATRIX_LEGEND,
+        checked=[v for v in verdicts if v.verdict != "unverified" or xref.statements == 0],
+        single_by_outlet=_by_outlet(xref.single_source),
     )
 
 
-def _html_more(total: int, shown: int) -> str:
-    more = _more(total, shown)
-    return f'<p class="muted">{html.escape(more)}.</p>' if more else ""
+@lru_cache(maxsize=1)
+def _template():
+    try:
+        import jinja2
+    except ImportError:
+        raise FactcheckError("The HTML report needs Jinja2: pip install 'jinja2>=3.1'") from None
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    environment.globals.update(
+        origin=origin, asserted_by=asserted_by, copies_text=copies_text, time_text=time_text, matrix_cell=matrix_cell,
+        more=_more, marked=_marked_html, spans=differing_spans, claim_anchor=claim_anchor,
+    )
+    return environment.get_template("crossref.html.j2")
+
+
+def _marked_html(text: str | None, spans=()):
+    """Escaped text with the differing words in <mark>."""
+    from markupsafe import Markup, escape as html_escape
+
+    text = text or ""
+    pieces, position = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < position or span.end <= span.start:
+            continue
+        pieces.append(html_escape(text[position:span.start]))
+        pieces.append(Markup('<mark class="{}">{}</mark>').format(span.role, text[span.start:span.end]))
+        position = span.end
+    pieces.append(html_escape(text[position:]))
+    return Markup("").join(pieces)
+
+
+def _inline_svg(svg: str):
+    """A chart for inline use: the SVG element alone, without the namespace declarations HTML does not need."""
+    from markupsafe import Markup
+
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
+    return Markup(svg)
+
+
+def _by_outlet(statements: list[Statement]) -> list[tuple[str, list[Statement]]]:
+    grouped: dict[str, list[Statement]] = {}
+    for s in statements:
+        grouped.setdefault(s.outlet, []).append(s)
+    return sorted(grouped.items(), key=lambda item: -len(item[1]))
 
 
 def write_page(page: str, path) -> None:
-    """Write the HTML page atomically (a temporary sibling, then replace)."""
+    """Write the HTML page (or an SVG chart, or the ClaimReview JSON-LD) atomically."""
     atomic_write(path, page)

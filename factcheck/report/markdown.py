@@ -7,13 +7,17 @@ import json
 import re
 from collections import Counter
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import __version__
 from ..files import atomic_write
 from ..models import VERDICTS, Evidence, Verdict
+from ..text.alignment import Span, conflict_spans
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _LABEL = {
     "contradicted": "CONTRADICTED",
     "disputed": "DISPUTED",
@@ -27,10 +31,53 @@ def escape(text: str | None) -> str:
     """Quoted article text can't open tags, tables, links or emphasis in the rendered page."""
     if text is None:
         return ""
-    text = " ".join(str(text).split())
-    text = html.escape(text, quote=False)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return "\\" + text if text[:1] in "#+-=" else text  # no heading or list from a quote
+    return _no_block(_escape_inline(" ".join(str(text).split())))
+
+
+def _escape_inline(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _no_block(text: str) -> str:
+    """No heading, list or quote from a line that starts a quote ("# 1", "- x", "3. x")."""
+    if text[:1] in "#+-=":
+        return "\\" + text
+    return _ORDERED_LIST.sub(r"\1\\\2", text, count=1)
+
+
+def escape_marked(text: str | None, spans: tuple[Span, ...] | list[Span] = ()) -> str:
+    """`escape`, with the words at `spans` in bold: "About **120** homes"."""
+    if not spans or text is None:
+        return escape(text)
+    pieces, position = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < position or span.end <= span.start:
+            continue
+        pieces.append(_escape_inline(text[position:span.start]))
+        pieces.append("**" + _escape_inline(" ".join(text[span.start:span.end].split())) + "**")
+        position = span.end
+    pieces.append(_escape_inline(text[position:]))
+    return _no_block(re.sub(r"\s+", " ", "".join(pieces)).strip())
+
+
+@lru_cache(maxsize=8192)
+def differing_spans(left: str, right: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Where two conflicting statements differ (the two numbers, dates, names, the negation or the
+    opposite words), as spans in each; empty when no single slot differs."""
+    found = conflict_spans(left, right)
+    if found is not None:
+        return tuple(found[1]), tuple(found[2])
+    found = conflict_spans(right, left)  # the slot aligner reads from the first sentence's side
+    return (tuple(found[2]), tuple(found[1])) if found else ((), ())
+
+
+def spans_json(text: str, spans: tuple[Span, ...] | list[Span]) -> list[dict]:
+    return [span.to_dict(text) for span in spans]
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The id of a claim's entry in the HTML report, which a ClaimReview `url` points at."""
+    return "claim-" + quote(str(claim_id), safe="")
 
 
 def code(text: object) -> str:
@@ -44,8 +91,18 @@ def report_json(verdicts: list[Verdict], *, meta: dict | None = None) -> dict:
         "factcheck_version": __version__,
         **(meta or {}),
         "summary": {label: counts.get(label, 0) for label in VERDICTS},
-        "claims": [v.to_dict() for v in _ordered(verdicts)],
+        "claims": [_claim_json(v) for v in _ordered(verdicts)],
     }
+
+
+def _claim_json(v: Verdict) -> dict:
+    """A verdict as JSON; each conflicting piece of evidence with the `spans` where it differs
+    from the claim (`claim_spans` in the claim), start and end as character offsets."""
+    data = v.to_dict()
+    for e, item in zip(v.evidence, data["evidence"], strict=True):
+        claim_spans, spans = differing_spans(v.claim.text, e.sentence) if e.stance == "refutes" else ((), ())
+        item["claim_spans"], item["spans"] = spans_json(v.claim.text, claim_spans), spans_json(e.sentence, spans)
+    return data
 
 
 def _ordered(verdicts: list[Verdict]) -> list[Verdict]:
@@ -89,8 +146,9 @@ def render_markdown(
     if conflicts:
         lines += ["## Conflicts", "", "| # | claim | conflicting statement | type | outlet, date |", "|---:|---|---|---|---|"]
         for n, (v, e) in enumerate(conflicts, start=1):
+            claim_spans, spans = differing_spans(v.claim.text, e.sentence)
             lines.append(
-                f"| {n} | {escape(v.claim.text)} | {escape(e.sentence)} | {e.conflict_type or 'other'} "
+                f"| {n} | {escape_marked(v.claim.text, claim_spans)} | {escape_marked(e.sentence, spans)} | {e.conflict_type or 'other'} "
                 f"| {escape(e.source) or 'unknown'}, {e.date or 'date unknown'} |"
             )
         lines.append("")
@@ -117,10 +175,15 @@ def render_markdown(
             kind = _STANCE_WORD[e.stance]
             if e.stance == "refutes" and e.conflict_type:
                 kind += f" ({e.conflict_type})"
-            lines.append(f"> {escape(e.sentence)}")
+            claim_spans, spans = differing_spans(v.claim.text, e.sentence) if e.stance == "refutes" else ((), ())
+            versus = ""
+            if claim_spans and spans:
+                said = " ".join(v.claim.text[s.start:s.end] for s in claim_spans)
+                versus = f" ({escape(said)} in the claim)"
+            lines.append(f"> {escape_marked(e.sentence, spans)}")
             lines.append(">")
             lines.append(
-                f"> — {_source_line(e)} · **{kind}** · stance {e.score:.2f} · similarity {e.similarity:.2f}"
+                f"> — {_source_line(e)} · **{kind}**{versus} · stance {e.score:.2f} · similarity {e.similarity:.2f}"
             )
             if e.duplicates:
                 lines.append(f"> · also carried verbatim by: {escape('; '.join(e.duplicates))} (counted once)")

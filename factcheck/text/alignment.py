@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .lexicon import ANTONYM_PAIRS, IRREGULAR_LEMMAS, MONTHS, NUMBER_WORDS, WEEKDAYS
 
@@ -52,6 +52,8 @@ class Token:
     norm: str  # lowercased, lemmatised lightly
     kind: str  # "number", "year", "month", "weekday", "negation", "proper", "word"
     value: float | None = None
+    start: int = field(default=0, compare=False)  # character offsets in the tokenized text
+    end: int = field(default=0, compare=False)
 
 
 def lemma(word: str) -> str:
@@ -86,42 +88,45 @@ for _a, _b in ANTONYM_PAIRS:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    raw = _TOKEN.findall(text)
+    matches = list(_TOKEN.finditer(text))
+    raw = [m.group() for m in matches]
     headline = _is_title_case(raw)
-    for i, word in enumerate(raw):
+    for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
+        at = {"start": match.start(), "end": match.end()}
         lower = word.lower().replace("’", "'")
         if word[0].isdigit():
             number = float(word.rstrip("%").replace(",", ""))
             if word.isdigit() and len(word) == 4 and 1900 <= number <= 2100:
-                tokens.append(Token(word, word, "year", number))
+                tokens.append(Token(word, word, "year", number, **at))
                 continue
             nxt = raw[i + 1].lower() if i + 1 < len(raw) else ""
             if nxt in _SCALES:
                 number *= _SCALES[nxt]
-            tokens.append(Token(word, f"#{number:g}", "number", number))
+            tokens.append(Token(word, f"#{number:g}", "number", number, **at))
         elif lower in _SCALES and tokens and tokens[-1].kind == "number":
-            continue  # folded into the number before it
+            tokens[-1] = replace(tokens[-1], end=match.end())  # folded into the number before it
+            continue
         elif lower in _MONTH_OF and word[0].isupper() and lower not in ("may", "march"):
-            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower]))
+            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
         elif lower in ("may", "march") and word[0].isupper() and i > 0 and (_is_day(raw, i + 1) or _is_day(raw, i - 1)):
-            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower]))
+            tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
         elif lower in WEEKDAYS:
-            tokens.append(Token(word, lower, "weekday"))
+            tokens.append(Token(word, lower, "weekday", **at))
         elif lower == "no" and i + 1 < len(raw) and raw[i + 1].lower() in _NOT_NEGATING_AFTER_NO:
-            tokens.append(Token(word, lower, "word"))  # "no matter what", "no doubt"
+            tokens.append(Token(word, lower, "word", **at))  # "no matter what", "no doubt"
         elif lower in NEGATION_CUES or lower.endswith("n't"):
-            tokens.append(Token(word, "not", "negation"))
+            tokens.append(Token(word, "not", "negation", **at))
         elif lower in _NEGATING_PHRASES and (
             _NEGATING_PHRASES[lower] is None
             or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
         ):
-            tokens.append(Token(word, "not", "negation"))  # "rather than", "denied that", "failed to"
+            tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
         elif lower in NUMBER_WORDS:
-            tokens.append(Token(word, f"#{NUMBER_WORDS[lower]:g}", "number", float(NUMBER_WORDS[lower])))
+            tokens.append(Token(word, f"#{NUMBER_WORDS[lower]:g}", "number", float(NUMBER_WORDS[lower]), **at))
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
-            tokens.append(Token(word, lower, "proper"))
+            tokens.append(Token(word, lower, "proper", **at))
         else:
-            tokens.append(Token(word, lemma(word), "word"))
+            tokens.append(Token(word, lemma(word), "word", **at))
     return tokens
 
 
@@ -388,3 +393,131 @@ def specifics_stated(claim: str, evidence: str) -> bool:
     """
     stated = {t.norm for t in tokenize(evidence) if t.kind in _SPECIFIC_KINDS}
     return all(t.norm in stated for t in tokenize(claim) if t.kind in _SPECIFIC_KINDS)
+
+
+# --------------------------------------------------------------------------- where the difference is
+
+
+@dataclass(frozen=True)
+class Span:
+    """Differing words of a conflict in one sentence: character offsets and the conflict type."""
+
+    start: int
+    end: int
+    role: str  # number, date, place, entity, negation, antonym
+
+    def to_dict(self, text: str) -> dict:
+        return {"start": self.start, "end": self.end, "role": self.role, "text": text[self.start : self.end]}
+
+
+# which token kinds show a conflict of each type; None: every token the conflict names
+_SPAN_KINDS: dict[str, set[str] | None] = {
+    "number": {"number"}, "date": {"year", "month", "weekday", "number"}, "place": {"proper"}, "entity": {"proper"},
+    "antonym": None, "negation": None,
+}
+
+
+def conflict_spans(claim: str, evidence: str) -> tuple[Conflict, list[Span], list[Span]] | None:
+    """The conflict `find_conflict` names and where its differing words sit in each sentence.
+
+    "About 120 homes" vs "About 210 homes" gives the spans of "120" and "210"; for a negation,
+    the cue and the word it negates ("did not confirm") against the affirmed word ("confirmed").
+    """
+    conflict = find_conflict(claim, evidence)
+    if conflict is None:
+        return None
+    a, b = tokenize(claim), tokenize(evidence)
+    shared_a, shared_b = _shared_positions(a, b)
+    kinds = _SPAN_KINDS.get(conflict.type)
+    left = _locate(conflict.claim_span, a, shared_a, kinds)
+    right = _locate(conflict.evidence_span, b, shared_b, kinds)
+    if conflict.type == "antonym":  # of a replaced stretch ("rising on Thursday"), the opposite words
+        left, right = _opposites(a, left, b) or left, _opposites(b, right, a) or right
+    elif conflict.type == "date":  # the rest of the date: "Monday, March 3" vs "Wednesday, March 5"
+        left, right = _rest_of_date(a, left, shared_a), _rest_of_date(b, right, shared_b)
+    elif conflict.type == "negation":
+        left, right = _negated(a, left), _negated(b, right)
+        if not left and right:
+            left = _affirmed(a, b[right[-1]])
+        elif not right and left:
+            right = _affirmed(b, a[left[-1]])
+    return conflict, _merge(a, left, conflict.type), _merge(b, right, conflict.type)
+
+
+def _shared_positions(a: list[Token], b: list[Token]) -> tuple[set[int], set[int]]:
+    """Token positions in the blocks both sentences share: where the difference is not."""
+    matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
+    shared_a: set[int] = set()
+    shared_b: set[int] = set()
+    for m in matcher.get_matching_blocks():
+        shared_a.update(range(m.a, m.a + m.size))
+        shared_b.update(range(m.b, m.b + m.size))
+    return shared_a, shared_b
+
+
+def _locate(span: str, tokens: list[Token], shared: set[int], kinds: set[str] | None) -> list[int]:
+    """Positions of the tokens a conflict's span text names, preferring tokens the other sentence lacks."""
+    found: list[int] = []
+    after = 0
+    for word in span.split():
+        word = word.lower()
+        candidates = [
+            i for i, t in enumerate(tokens)
+            if (kinds is None or t.kind in kinds) and word in (t.text.lower().rstrip(","), t.norm)
+        ]
+        ranked = (
+            [i for i in candidates if i >= after and i not in shared] or [i for i in candidates if i >= after]
+            or [i for i in candidates if i not in shared] or candidates
+        )
+        if ranked:
+            found.append(ranked[0])
+            after = ranked[0] + 1
+    return sorted(set(found))
+
+
+def _opposites(tokens: list[Token], positions: list[int], other: list[Token]) -> list[int]:
+    words = {t.norm for t in other}
+    return [i for i in positions if ANTONYMS.get(tokens[i].norm, set()) & words]
+
+
+def _rest_of_date(tokens: list[Token], positions: list[int], shared: set[int]) -> list[int]:
+    found = set(positions)
+    grown = True
+    while grown:
+        near = {
+            i for i, t in enumerate(tokens)
+            if i not in found and i not in shared and t.kind in ("year", "month", "weekday", "number")
+            and any(abs(i - j) <= 2 for j in found)
+        }
+        grown = bool(near)
+        found |= near
+    return sorted(found)
+
+
+def _negated(tokens: list[Token], cues: list[int]) -> list[int]:
+    """A negation cue and the word it negates: "not" in "did not confirm" -> "not confirm"."""
+    if not cues:
+        return cues
+    last = cues[-1]
+    for i in range(last + 1, min(last + 4, len(tokens))):
+        if tokens[i].kind != "negation" and tokens[i].norm not in STOPWORDS and tokens[i].norm not in _AUXILIARIES:
+            return list(range(cues[0], i + 1)) if i - last <= 1 else cues + [i]
+    return cues
+
+
+def _affirmed(tokens: list[Token], negated: Token) -> list[int]:
+    """In the affirmative sentence, the word the other sentence negates ("confirmed")."""
+    return [i for i, t in enumerate(tokens) if t.norm == negated.norm and t.kind != "negation"][:1]
+
+
+def _merge(tokens: list[Token], positions: list[int], role: str) -> list[Span]:
+    """One span per run of neighbouring tokens ("March 5", "South Korea", "not confirm")."""
+    spans: list[Span] = []
+    previous = None
+    for i in sorted(positions):
+        if previous is not None and i == previous + 1 and spans:
+            spans[-1] = Span(spans[-1].start, tokens[i].end, role)
+        else:
+            spans.append(Span(tokens[i].start, tokens[i].end, role))
+        previous = i
+    return spans
