@@ -232,7 +232,6 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
             continue
         left, right = a[i1:i2], b[j1:j2]
         kinds_l, kinds_r = {t.kind for t in left}, {t.kind for t in right}
-        span_l, span_r = " ".join(t.text for t in left), " ".join(t.text for t in right)
         only_numbers = all(t.kind == "number" or t.norm in _HEDGES for t in left + right)
         if "number" in kinds_l and "number" in kinds_r and only_numbers:
             nl = [t.value for t in left if t.kind == "number"]
@@ -243,8 +242,13 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
         date_kinds = {"year", "month", "weekday"}
         if kinds_l & date_kinds and kinds_r & date_kinds:
             return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
-        if {t.norm for t in left} & {w for t in right for w in ANTONYMS.get(t.norm, ())}:
-            return Conflict("antonym", span_l, span_r)
+        opposite_r = {w for t in right for w in ANTONYMS.get(t.norm, ())}
+        if {t.norm for t in left} & opposite_r:
+            # name the two opposite words, not the whole replaced stretch ("silent" / "Rejects")
+            words_l = [t for t in left if t.norm in opposite_r]
+            opposite_l = {w for t in words_l for w in ANTONYMS.get(t.norm, ())}
+            words_r = [t for t in right if t.norm in opposite_l]
+            return Conflict("antonym", " ".join(t.text for t in words_l), " ".join(t.text for t in words_r))
         # the names in the slot: where one sentence ends ("... stationed in Japan.") and the
         # other goes on ("... stationed in South Korea, has been holding drills"), the replaced
         # stretch runs on past the name, so compare the names that open each side
