@@ -38,7 +38,7 @@ class StanceCalibration:
     # the `hybrid` backend's cascade for this model (stance/__init__.py HybridStance), chosen on
     # dev splits and dev probe claims
     hybrid_support: float = 0.4  # the model's supports probability at which it corroborates
-    hybrid_refute: float = 0.7  # ... and its refutes probability at which it conflicts
+    hybrid_refute: float = 0.6  # ... and its refutes probability at which it conflicts
     hybrid_overrule: float = 0.8  # supports probability that overrules a negation/place/entity rule
 
     @classmethod
