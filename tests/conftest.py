@@ -12,7 +12,11 @@ from factcheck.config import Settings  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 CORPUS = ROOT / "examples" / "corpus"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SHARED = ROOT.parent / "shared"  # seeds and datasets live beside the checkout, not in it
+SEEDS = SHARED / "seeds"
+DATASETS = SHARED / "datasets"
+NO_SEEDS = f"needs the shared seed articles at {SEEDS} (../shared/seeds beside the checkout)"
+NO_DATASETS = f"needs the labelled datasets at {DATASETS} (../shared/datasets beside the checkout)"
 
 
 @pytest.fixture
@@ -20,6 +24,7 @@ def hash_settings(tmp_path) -> Settings:
     """Fast settings: the deterministic hashing embedder (same backend table as the real one)."""
     return Settings().with_overrides(
         embedder={"backend": "hash", "model": ""},
+        stance={"backend": "rules"},
         index={"dir": str(tmp_path / "index")},
         report={"dir": str(tmp_path / "reports")},
         retrieve={"min_similarity": 0.2},

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from conftest import CORPUS, FIXTURES, ROOT
+from conftest import CORPUS, FIXTURES, NO_DATASETS, ROOT
 
 runner = CliRunner()
 COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
@@ -90,7 +90,7 @@ def test_eval_command_scores_a_sample(tmp_path):
     from factcheck.eval.datasets import default_data_dir
 
     if default_data_dir() is None:
-        pytest.skip("shared datasets not present")
+        pytest.skip(NO_DATASETS)
     out = tmp_path / "emergent.json"
     result = _run("eval", "emergent", "--stance", "rules", "--limit", "60", "--json", str(out))
     assert result.returncode == 0, result.stderr
@@ -100,6 +100,7 @@ def test_eval_command_scores_a_sample(tmp_path):
     assert "macro-F1" in result.stdout
 
 
+@pytest.mark.slow  # starts Ray
 def test_ray_engine_through_the_cli(tmp_path):
     pytest.importorskip("ray")
     index = str(tmp_path / "index")

@@ -34,7 +34,7 @@ def fixture_run(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("xref")
     settings = Settings().with_overrides(
-        embedder={"backend": "hash", "model": ""}, index={"dir": str(tmp / "index")},
+        embedder={"backend": "hash", "model": ""}, stance={"backend": "rules"}, index={"dir": str(tmp / "index")},
         retrieve={"min_similarity": 0.2}, aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
     )
     return _run_all(settings, XREF)

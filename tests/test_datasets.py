@@ -13,9 +13,10 @@ from factcheck.eval.datasets import (
     load_fnc1_train_bodies,
 )
 from factcheck.errors import DatasetError
+from conftest import NO_DATASETS
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/datasets is not present")
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=NO_DATASETS)
 
 
 @needs_data

@@ -6,7 +6,7 @@ import pytest
 
 from factcheck.errors import InputError
 from factcheck.ingest import expand_paths, iter_articles, parse_date, read_file
-from conftest import CORPUS, FIXTURES, SEEDS
+from conftest import CORPUS, FIXTURES, NO_SEEDS, SEEDS
 
 
 def test_boilerplate_page_is_cleaned():
@@ -123,7 +123,7 @@ def test_parse_date(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=NO_SEEDS)
 def test_seed_pages_ingest_cleanly():
     articles = {a.path.rsplit("/", 1)[-1][:3]: a for a in iter_articles([SEEDS])}
     assert len(articles) == 5

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.slow  # every test here starts Ray workers
 
 from factcheck.config import Settings  # noqa: E402
 from factcheck.engines.ray import build_index_ray  # noqa: E402

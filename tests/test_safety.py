@@ -84,7 +84,7 @@ def test_hostile_article_through_the_whole_pipeline_to_the_report(tmp_path, monk
     index = str(tmp_path / "index")
     built = runner.invoke(app, ["build-index", str(corpus), "--index", index, "--embedder", "hash", "-q"])
     assert built.exit_code == 0, built.output
-    result = runner.invoke(app, ["verify", "--article", str(checked), "--index", index, "--embedder", "hash", "-q"])
+    result = runner.invoke(app, ["verify", "--article", str(checked), "--index", index, "--embedder", "hash", "--stance", "rules", "-q"])
     assert result.exit_code == 0, result.output
 
     [report] = list((tmp_path / "reports").glob("*.md"))

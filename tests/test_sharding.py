@@ -50,6 +50,7 @@ def test_sharded_version_has_checksummed_shards(both):
     assert single.manifest["search"]["kind"] == "flat" and not (single.path / SHARDS_DIR).exists()
 
 
+@pytest.mark.slow  # two builds and every claim verified twice: minutes
 def test_sharded_search_and_verdicts_equal_unsharded(both):
     sharded, single, settings = both
     np.testing.assert_array_equal(sharded.vectors, single.vectors)

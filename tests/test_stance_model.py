@@ -18,6 +18,7 @@ from factcheck.stance.cross_encoder import (
     StanceCalibration,
     combine_directions,
 )
+from conftest import NO_DATASETS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -46,6 +47,7 @@ def test_shipped_model_is_compact_and_calibrated() -> None:
     assert summary["calibration"]["ece_after"] < summary["calibration"]["ece_before"]
 
 
+@pytest.mark.slow  # loads the shipped stance model (torch)
 def test_end_to_end_stance(model: CrossEncoderStance) -> None:
     pairs = [
         ("The union accepted the offer.", "The union rejected the offer."),
@@ -65,6 +67,7 @@ def test_end_to_end_stance(model: CrossEncoderStance) -> None:
     assert model.classify_batch([]) == []
 
 
+@pytest.mark.slow  # loads the shipped stance model (torch)
 def test_results_do_not_depend_on_batch_order(model: CrossEncoderStance) -> None:
     pairs = [("Prices rose in May.", "Prices fell in May."), ("A cat sat.", "A dog ran away.")]
     forward = model.classify_batch(pairs)
@@ -91,6 +94,7 @@ def test_missing_model_dir_is_actionable(tmp_path: Path) -> None:
         LocalNLIStance(tmp_path)
 
 
+@pytest.mark.slow  # loads the shipped stance model (torch)
 def test_local_nli_reads_label_order_from_config(tmp_path: Path) -> None:
     """A CrossEncoder-style NLI folder with its own label order (here, the shipped weights)."""
     for f in SHIPPED_MODEL_DIR.iterdir():
@@ -113,7 +117,8 @@ def test_local_nli_reads_label_order_from_config(tmp_path: Path) -> None:
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/datasets is not present")
+@pytest.mark.slow  # loads the shipped stance model (torch)
+@pytest.mark.skipif(not DATA.is_dir(), reason=NO_DATASETS)
 def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) -> None:
     """The eval harness on small deterministic samples, FNC-1 through the verify path."""
     from factcheck.eval.evaluate import evaluate_dataset
@@ -133,6 +138,7 @@ def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) 
     assert again["fnc_score"] == fnc["fnc_score"]
 
 
+@pytest.mark.slow  # loads the shipped stance model (torch)
 def test_hybrid_reads_paraphrase_and_keeps_named_conflicts() -> None:
     from factcheck.stance import HybridStance, load_stance_model
 

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import NO_SEEDS, ROOT, SEEDS
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seed articles here")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not SEEDS.is_dir(), reason=NO_SEEDS)]
 
 TRUE = [
     "Kim Yo Jong said North Korea has no interest in talks with Seoul.",

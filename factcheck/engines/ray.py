@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -184,19 +185,10 @@ class RayEngine(ConfiguredEmbedder):
 
 
 def build_index_ray(
-    paths: Sequence[str | Path],
-    *,
-    index_dir: str | Path,
-    settings: Settings,
-    fresh: bool = False,
-    address: str | None = None,
-    workers: int | None = None,
-    on_skip: Callable[[str, str], None] | None = None,
-    wait: bool = False,
+    paths: Sequence[str | Path], *, settings: Settings, address: str | None = None, workers: int | None = None,
+    **options: Any,
 ) -> BuildStats:
-    """Like `pipeline.build_index`, with ingest, segmentation and embedding spread over Ray: the
-    same build loop (`engines.run_build`), so the same lock, ids, rows and manifest."""
-    return run_build(
-        RayEngine(settings, address=address, workers=workers), paths, index_dir=index_dir, settings=settings,
-        fresh=fresh, on_skip=on_skip, wait=wait,
-    )
+    """`pipeline.build_index` with ingest, segmentation and embedding spread over Ray: the same
+    build loop (`engines.run_build`), so the same lock, ids, rows and manifest. `options` are
+    run_build's: index_dir, fresh, on_skip, wait, progress, batch_sentences."""
+    return run_build(RayEngine(settings, address=address, workers=workers), paths, settings=settings, **options)
