@@ -25,6 +25,9 @@ MARKED = [
      "negation", ["didn't stop"], ["stopping"]),
     ("North Korea accepted the offer.", "North Korea rejected the offer.", "antonym", ["accepted"], ["rejected"]),
     ("The water level was rising on Thursday.", "By Thursday the water level was falling.", "antonym", ["rising"], ["falling"]),
+    # "South" is the opposite of a "North" elsewhere in the claim, not of the replaced "silent on"
+    ("North Ridge has remained silent on offers of water talks with South Ridge.", "North Ridge Rejects South Ridge’s Water Talks",
+     "antonym", ["silent"], ["Rejects"]),
 ]
 
 

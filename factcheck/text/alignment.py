@@ -436,7 +436,8 @@ def conflict_spans(claim: str, evidence: str) -> tuple[Conflict, list[Span], lis
     left = _locate(conflict.claim_span, a, shared_a, kinds)
     right = _locate(conflict.evidence_span, b, shared_b, kinds)
     if conflict.type == "antonym":  # of a replaced stretch ("rising on Thursday"), the opposite words
-        left, right = _opposites(a, left, b) or left, _opposites(b, right, a) or right
+        left_words, right_words = {a[i].norm for i in left}, {b[i].norm for i in right}
+        left, right = _opposites(a, left, right_words) or left, _opposites(b, right, left_words) or right
     elif conflict.type == "date":  # the rest of the date: "Monday, March 3" vs "Wednesday, March 5"
         left, right = _rest_of_date(a, left, shared_a), _rest_of_date(b, right, shared_b)
     elif conflict.type == "negation":
@@ -479,9 +480,10 @@ def _locate(span: str, tokens: list[Token], shared: set[int], kinds: set[str] | 
     return sorted(set(found))
 
 
-def _opposites(tokens: list[Token], positions: list[int], other: list[Token]) -> list[int]:
-    words = {t.norm for t in other}
-    return [i for i in positions if ANTONYMS.get(tokens[i].norm, set()) & words]
+def _opposites(tokens: list[Token], positions: list[int], other_words: set[str]) -> list[int]:
+    """The words at `positions` whose opposite is among the other side's words: "Rejects" of
+    "Rejects South Korea's" against "silent on" ("South" is opposite to a "North" elsewhere)."""
+    return [i for i in positions if ANTONYMS.get(tokens[i].norm, set()) & other_words]
 
 
 def _rest_of_date(tokens: list[Token], positions: list[int], shared: set[int]) -> list[int]:
