@@ -102,6 +102,20 @@ def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bo
     return results
 
 
+def remember_model_answers(hybrid) -> None:
+    """Cache the hybrid backend's learned model per pair, so a threshold grid runs it once."""
+    learned = hybrid.model
+    cache: dict = {}
+    classify = learned.classify_batch
+
+    def cached(pairs):
+        todo = [p for p in dict.fromkeys(pairs) if p not in cache]
+        cache.update(zip(todo, classify(todo)) if todo else [])
+        return [cache[p] for p in pairs]
+
+    learned.classify_batch = cached
+
+
 def grid(*, half: str) -> list[dict]:
     """Right verdicts on `half` (dev only: this is tuning) for each hybrid threshold setting.
 
@@ -117,16 +131,7 @@ def grid(*, half: str) -> list[dict]:
         raise SystemExit("tune on the dev half only")
     base = load_settings()
     hybrid = load_stance_model("hybrid", base.stance.model)
-    learned = hybrid.model
-    cache: dict = {}
-    classify = learned.classify_batch
-
-    def cached(pairs):
-        todo = [p for p in dict.fromkeys(pairs) if p not in cache]
-        cache.update(zip(todo, classify(todo)) if todo else [])
-        return [cache[p] for p in pairs]
-
-    learned.classify_batch = cached
+    remember_model_answers(hybrid)
     rows = []
     for min_similarity, support, refute, overrule, credible in itertools.product(
             (0.35, 0.45), (0.4, 0.5, 0.6, 0.7), (0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.4)):

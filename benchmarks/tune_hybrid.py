@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    from benchmarks.probes import remember_model_answers
     from factcheck.eval import metrics
     from factcheck.eval.datasets import THREE_WAY, _bucket, load_dataset
     from factcheck.stance import load_stance_model
@@ -36,16 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         "cad-nli-dev": [p for p in _cad_dev()],
     }
     hybrid = load_stance_model("hybrid")
-    learned = hybrid.model
-    cache: dict = {}
-    classify = learned.classify_batch
-
-    def cached(pairs):
-        todo = [p for p in dict.fromkeys(pairs) if p not in cache]
-        cache.update(zip(todo, classify(todo)) if todo else [])
-        return [cache[p] for p in pairs]
-
-    learned.classify_batch = cached
+    remember_model_answers(hybrid)
     rows = []
     for support, refute in itertools.product((0.3, 0.4, 0.5, 0.6), (0.4, 0.45, 0.5, 0.6, 0.7)):
         hybrid.support_threshold, hybrid.refute_threshold = support, refute
