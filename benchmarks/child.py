@@ -49,8 +49,7 @@ def main(argv: list[str]) -> None:
     if command == "build":
         corpus, index_dir = rest
         stats = build_index([corpus], index_dir=index_dir, settings=settings, fresh=True)
-        result = {"embedded": stats.embedded, "sentences": stats.sentences_total,
-                  "articles": stats.articles_total}
+        result = {"embedded": stats.embedded, "sentences": stats.sentences_total, "articles": stats.articles_total}
     elif command == "verify":
         from factcheck.index import load_index
 
@@ -72,7 +71,7 @@ def main(argv: list[str]) -> None:
         index = ShardedVectorIndex(directory, **json.loads(options))
         index.search(queries, 50)
         for row in range(min(100, len(queries))):
-            index.search(queries[row:row + 1], 10)
+            index.search(queries[row : row + 1], 10)
     else:
         raise SystemExit(f"unknown command {command!r}: use build, verify or search")
     result["seconds"] = round(time.perf_counter() - started, 2)

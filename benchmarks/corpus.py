@@ -29,11 +29,10 @@ def fnc_articles(count: int, *, skip: int = 0) -> list[tuple[str, str]]:
 
 
 def _article_file(number: int, body: str, *, source: str) -> str:
-    return (f"Title: Benchmark article {number}\nSource: {source}\nDate: 2017-01-01\n\n{body}\n")
+    return f"Title: Benchmark article {number}\nSource: {source}\nDate: 2017-01-01\n\n{body}\n"
 
 
-def write_corpus(name: str, articles: list[tuple[str, str]], *,
-                 syndicated: list[tuple[str, str]] = ()) -> Path:
+def write_corpus(name: str, articles: list[tuple[str, str]], *, syndicated: list[tuple[str, str]] = ()) -> Path:
     """Write `articles` (and syndicated copies of some of them) as files; returns the folder.
 
     A syndicated copy is the body under another outlet's header with a credit line on top, as
@@ -46,12 +45,12 @@ def write_corpus(name: str, articles: list[tuple[str, str]], *,
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for number, (_, body) in enumerate(articles):
-        (folder / f"a{number:05d}.txt").write_text(
-            _article_file(number, body, source="FNC Wire"), encoding="utf-8")
+        (folder / f"a{number:05d}.txt").write_text(_article_file(number, body, source="FNC Wire"), encoding="utf-8")
     for number, (_, body) in enumerate(syndicated):
         (folder / f"copy{number:05d}.txt").write_text(
-            _article_file(number, f"From FNC Wire reports.\n\n{body}",
-                          source=f"Syndicating Outlet {number % 7}"), encoding="utf-8")
+            _article_file(number, f"From FNC Wire reports.\n\n{body}", source=f"Syndicating Outlet {number % 7}"),
+            encoding="utf-8",
+        )
     return folder
 
 

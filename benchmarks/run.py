@@ -46,10 +46,8 @@ class Plan:
     runs: int
 
 
-QUICK = Plan(articles=40, rss_articles=(40, 120), claims=50, search_sizes=(100_000,),
-             latency_queries=200, runs=3)
-FULL = Plan(articles=120, rss_articles=(100, 400), claims=200,
-            search_sizes=(100_000, 1_000_000), latency_queries=300, runs=3)
+QUICK = Plan(articles=40, rss_articles=(40, 120), claims=50, search_sizes=(100_000,), latency_queries=200, runs=3)
+FULL = Plan(articles=120, rss_articles=(100, 400), claims=200, search_sizes=(100_000, 1_000_000), latency_queries=300, runs=3)
 
 
 def log(message: str) -> None:
@@ -87,8 +85,7 @@ class StageTimer:
             try:
                 yield lambda n=1: None
             finally:
-                self.seconds[description] = self.seconds.get(description, 0.0) + (
-                    time.perf_counter() - started)
+                self.seconds[description] = self.seconds.get(description, 0.0) + (time.perf_counter() - started)
 
         return timing()
 
@@ -111,8 +108,7 @@ def bench_build(plan: Plan, work: Path) -> dict:
     from factcheck.pipeline import build_index
 
     settings = pipeline_settings()
-    embedder = load_embedder(settings.embedder.backend, settings.embedder.model,
-                             batch_size=settings.embedder.batch_size)
+    embedder = load_embedder(settings.embedder.backend, settings.embedder.model, batch_size=settings.embedder.batch_size)
     model = embedder._model  # the sentence-transformers model the embedder wraps
     articles = corpus.fnc_articles(plan.articles)
     unique_dir = corpus.write_corpus("unique", articles)
@@ -120,12 +116,16 @@ def bench_build(plan: Plan, work: Path) -> dict:
     model.encode(texts[:64], batch_size=settings.embedder.batch_size)  # warm-up: first call is slow
 
     def raw_encode() -> None:
-        model.encode(texts, batch_size=settings.embedder.batch_size, normalize_embeddings=True,
-                     convert_to_numpy=True, show_progress_bar=False)
+        model.encode(
+            texts,
+            batch_size=settings.embedder.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
 
     def build(folders: list[Path], index_dir: Path, *, fresh: bool = True, progress=None):
-        return build_index(folders, index_dir=index_dir, settings=settings, fresh=fresh,
-                           progress=progress)
+        return build_index(folders, index_dir=index_dir, settings=settings, fresh=fresh, progress=progress)
 
     # Interleave raw and pipeline runs so that load from other jobs hits both alike, and keep
     # CPU time beside wall time: on a shared machine wall time swings 2-3x between runs, while
@@ -150,9 +150,11 @@ def bench_build(plan: Plan, work: Path) -> dict:
     pair_ratios = [(stats.embedded / b) / (len(texts) / r) for r, b in zip(raw_times, build_times)]
     cpu_ratios = [(stats.embedded / b) / (len(texts) / r) for r, b in zip(raw_cpu, build_cpu)]
     result = {
-        "sentences": len(texts), "articles": len(articles),
+        "sentences": len(texts),
+        "articles": len(articles),
         "build_embedded": stats.embedded,
-        "raw_encode_sps": round(raw_sps, 1), "build_index_sps": round(build_sps, 1),
+        "raw_encode_sps": round(raw_sps, 1),
+        "build_index_sps": round(build_sps, 1),
         "overhead_ratio": round(statistics.median(pair_ratios), 3),
         "overhead_ratio_cpu": round(statistics.median(cpu_ratios), 3),
         "raw_encode_cpu_sps": round(len(texts) / statistics.median(raw_cpu), 1),
@@ -161,8 +163,7 @@ def bench_build(plan: Plan, work: Path) -> dict:
         "build_index_s": [round(t, 2) for t in build_times],
         "raw_encode_cpu_s": [round(t, 2) for t in raw_cpu],
         "build_index_cpu_s": [round(t, 2) for t in build_cpu],
-        "build_stages_s": {name: round(statistics.median(t[name] for t in stage_times), 2)
-                           for name in stage_times[0]},
+        "build_stages_s": {name: round(statistics.median(t[name] for t in stage_times), 2) for name in stage_times[0]},
     }
     log(f"encode {raw_sps:.0f}/s, build {build_sps:.0f}/s")
 
@@ -185,7 +186,8 @@ def bench_build(plan: Plan, work: Path) -> dict:
     result["dedup"] = {
         "repeat_share": round(corpus.repeat_share(articles, copies), 3),
         "syndicated_copies": copies,
-        "sentences_total": dup_stats.sentences_total, "embedded": dup_stats.embedded,
+        "sentences_total": dup_stats.sentences_total,
+        "embedded": dup_stats.embedded,
         "unique_embedded": stats.embedded,
         "unique_build_s": [round(t, 2) for t in pair_unique],
         "with_repeats_build_s": [round(t, 2) for t in dup_times],
@@ -211,13 +213,12 @@ def bench_build(plan: Plan, work: Path) -> dict:
         incremental_times.append(time.perf_counter() - wall)
         incremental_cpu.append(time.process_time() - cpu)
     result["incremental"] = {
-        "new_articles": len(extra), "embedded": inc_stats.embedded,
+        "new_articles": len(extra),
+        "embedded": inc_stats.embedded,
         "full_build_s": round(statistics.median(full_times), 2),
         "incremental_build_s": round(statistics.median(incremental_times), 3),
-        "incremental_ratio": round(statistics.median(incremental_times)
-                                   / statistics.median(full_times), 4),
-        "incremental_cpu_ratio": round(statistics.median(incremental_cpu)
-                                       / statistics.median(full_cpu), 4),
+        "incremental_ratio": round(statistics.median(incremental_times) / statistics.median(full_times), 4),
+        "incremental_cpu_ratio": round(statistics.median(incremental_cpu) / statistics.median(full_cpu), 4),
     }
     log(f"incremental {result['incremental']}")
     return result
@@ -234,8 +235,7 @@ def bench_verify(plan: Plan, work: Path) -> dict:
     settings = pipeline_settings()
     claims_path = write_claims(plan.claims)
     claims = claims_from_file(claims_path)
-    embedder = load_embedder(settings.embedder.backend, settings.embedder.model,
-                             batch_size=settings.embedder.batch_size)
+    embedder = load_embedder(settings.embedder.backend, settings.embedder.model, batch_size=settings.embedder.batch_size)
     stance_model = load_stance_model(settings.stance.backend, settings.stance.model)
     totals, splits = [], []
     for _ in range(plan.runs):
@@ -257,13 +257,17 @@ def bench_verify(plan: Plan, work: Path) -> dict:
     split = np.median(np.array(splits), axis=0)
     total = statistics.median(totals)
     return {
-        "claims": len(claims), "indexed_vectors": int(len(index.vectors)),
-        "stance_backend": settings.stance.backend, "stance_pairs": len(pairs),
+        "claims": len(claims),
+        "indexed_vectors": int(len(index.vectors)),
+        "stance_backend": settings.stance.backend,
+        "stance_pairs": len(pairs),
         "verify_claims_per_s": round(len(claims) / total, 1),
         "verify_s": [round(t, 3) for t in totals],
-        "split_s": {"embed_claims": round(float(split[0]), 3),
-                    "retrieval": round(float(split[1]), 3),
-                    "stance": round(float(split[2]), 3)},
+        "split_s": {
+            "embed_claims": round(float(split[0]), 3),
+            "retrieval": round(float(split[1]), 3),
+            "stance": round(float(split[2]), 3),
+        },
     }
 
 
@@ -273,8 +277,7 @@ def write_claims(count: int) -> Path:
 
     path = realdata.CACHE / f"claims-{count}.txt"
     headlines: dict[str, None] = {}
-    with open(realdata.SHARED / "datasets" / "fnc-1" / "competition_test_stances.csv",
-              newline="", encoding="utf-8") as handle:
+    with open(realdata.SHARED / "datasets" / "fnc-1" / "competition_test_stances.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             headlines.setdefault(" ".join(row["Headline"].split()), None)
             if len(headlines) == count:
@@ -293,9 +296,16 @@ def bench_memory(plan: Plan, work: Path) -> dict:
         index_dir = work / f"rss-{count}"
         built = machine.run_child(["build", str(folder), str(index_dir)])
         verified = machine.run_child(["verify", str(index_dir), str(claims_path)])
-        rows.append({"articles": count, "sentences": built["sentences"],
-                     "build_peak_rss_mb": built["peak_rss_mb"], "build_s": built["seconds"],
-                     "verify_peak_rss_mb": verified["peak_rss_mb"], "verify_s": verified["seconds"]})
+        rows.append(
+            {
+                "articles": count,
+                "sentences": built["sentences"],
+                "build_peak_rss_mb": built["peak_rss_mb"],
+                "build_s": built["seconds"],
+                "verify_peak_rss_mb": verified["peak_rss_mb"],
+                "verify_s": verified["seconds"],
+            }
+        )
         log(f"memory {rows[-1]}")
     return {"sizes": rows}
 
@@ -332,8 +342,7 @@ def bench_search(plan: Plan, quick: bool) -> dict:
         row["search_p95_ms"] = round(latency["p95_ms"], 3)
         del auto
         exact = VectorIndex(dim=base.shape[1], kind="flat").build(base)
-        flat = search.latency_ms(exact, queries, count=min(plan.latency_queries, 50),
-                                 repeats=plan.runs)
+        flat = search.latency_ms(exact, queries, count=min(plan.latency_queries, 50), repeats=plan.runs)
         row["exact_p50_ms"] = round(flat["p50_ms"], 3)
         del exact, base
         result["sizes"].append(row)
@@ -344,21 +353,22 @@ def bench_search(plan: Plan, quick: bool) -> dict:
 def markdown(results: dict) -> str:
     """The results table RESULTS.md quotes."""
     m = results["machine"]
-    lines = [f"Command: `{results['command']}`  ",
-             f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['ram_gib']} GiB RAM, load at start "
-             f"{m['load_average_at_start']}; started {results['started']}", "",
-             "| figure | measured | target |", "|---|---|---|"]
+    lines = [
+        f"Command: `{results['command']}`  ",
+        f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['ram_gib']} GiB RAM, load at start "
+        f"{m['load_average_at_start']}; started {results['started']}",
+        "",
+        "| figure | measured | target |",
+        "|---|---|---|",
+    ]
     build = results.get("build", {})
     if "raw_encode_sps" in build:
         lines += [
             f"| raw_encode_sps ({build['sentences']} sentences) | {build['raw_encode_sps']} | |",
             f"| build_index_sps | {build['build_index_sps']} | |",
-            f"| overhead_ratio (wall, median of interleaved pairs) | {build['overhead_ratio']} | "
-            f"{TARGETS['overhead_ratio']} |",
-            f"| overhead_ratio (process CPU time) | {build['overhead_ratio_cpu']} | "
-            f"{TARGETS['overhead_ratio']} |",
-            "| build stages, s (median): " + ", ".join(
-                f"{k} {v}" for k, v in build["build_stages_s"].items()) + " | | |",
+            f"| overhead_ratio (wall, median of interleaved pairs) | {build['overhead_ratio']} | {TARGETS['overhead_ratio']} |",
+            f"| overhead_ratio (process CPU time) | {build['overhead_ratio_cpu']} | {TARGETS['overhead_ratio']} |",
+            "| build stages, s (median): " + ", ".join(f"{k} {v}" for k, v in build["build_stages_s"].items()) + " | | |",
             f"| dedup: build time with 30% repeats / unique only "
             f"(embedded {build['dedup']['embedded']} vs {build['dedup']['unique_embedded']}) | "
             f"{build['dedup']['dedup_time_ratio']} (CPU {build['dedup']['dedup_cpu_ratio']}) | "
@@ -379,14 +389,18 @@ def markdown(results: dict) -> str:
     verify = results.get("verify", {})
     if "verify_claims_per_s" in verify:
         split = verify["split_s"]
-        lines.append(f"| verify_claims_per_s ({verify['claims']} claims, stance "
-                     f"{verify['stance_backend']}; split s: embed {split['embed_claims']}, "
-                     f"retrieval {split['retrieval']}, stance {split['stance']}) | "
-                     f"{verify['verify_claims_per_s']} | |")
+        lines.append(
+            f"| verify_claims_per_s ({verify['claims']} claims, stance "
+            f"{verify['stance_backend']}; split s: embed {split['embed_claims']}, "
+            f"retrieval {split['retrieval']}, stance {split['stance']}) | "
+            f"{verify['verify_claims_per_s']} | |"
+        )
     for row in results.get("memory", {}).get("sizes", []):
-        lines.append(f"| peak_rss_mb build / verify, {row['articles']} articles "
-                     f"({row['sentences']} sentences) | {row['build_peak_rss_mb']} / "
-                     f"{row['verify_peak_rss_mb']} | flat in corpus size |")
+        lines.append(
+            f"| peak_rss_mb build / verify, {row['articles']} articles "
+            f"({row['sentences']} sentences) | {row['build_peak_rss_mb']} / "
+            f"{row['verify_peak_rss_mb']} | flat in corpus size |"
+        )
     for name, error in results.get("errors", {}).items():
         lines.append(f"| {name} | not measured: {error} | |")
     return "\n".join(lines) + "\n"
@@ -409,12 +423,19 @@ def main(argv: list[str] | None = None) -> None:
     work = realdata.CACHE / f"bench-indexes-{os.getpid()}"  # concurrent runs never share one
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    results: dict = {"command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None
-                                                                      else argv),
-                     "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-                     "machine": machine.describe(), "plan": plan.__dict__, "errors": {}}
-    sections = [("build", bench_build), ("verify", bench_verify), ("memory", bench_memory),
-                ("search", lambda plan, work: bench_search(plan, args.quick))]
+    results: dict = {
+        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "machine": machine.describe(),
+        "plan": plan.__dict__,
+        "errors": {},
+    }
+    sections = [
+        ("build", bench_build),
+        ("verify", bench_verify),
+        ("memory", bench_memory),
+        ("search", lambda plan, work: bench_search(plan, args.quick)),
+    ]
     started = time.perf_counter()
     for name, function in sections:
         if args.only and name not in args.only:

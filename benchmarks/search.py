@@ -75,7 +75,7 @@ def grow(base: np.ndarray, size: int, *, seed: int = 0, chunk: int = 100_000) ->
     neighbours = real_neighbours(base)
     rng = np.random.default_rng(seed)
     out = np.empty((size, base.shape[1]), np.float32)
-    out[:len(base)] = base
+    out[: len(base)] = base
     dim = base.shape[1]
     for start in range(len(base), size, chunk):
         count = min(chunk, size - start)
@@ -88,7 +88,7 @@ def grow(base: np.ndarray, size: int, *, seed: int = 0, chunk: int = 100_000) ->
         noise = rng.standard_normal((count, dim), dtype=np.float32) * np.float32(0.1 / np.sqrt(dim))
         mixed = w1 * base[i] + w2 * base[j] + w3 * base[r] + noise
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
-        out[start:start + count] = mixed
+        out[start : start + count] = mixed
     return out
 
 
@@ -105,8 +105,7 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean(hits) / k)
 
 
-def latency_ms(index, queries: np.ndarray, k: int = 10, *, count: int = 300,
-               repeats: int = 3) -> dict[str, float]:
+def latency_ms(index, queries: np.ndarray, k: int = 10, *, count: int = 300, repeats: int = 3) -> dict[str, float]:
     """Per-claim latency: one query per call, as `verify` asks for one claim at a time.
 
     p50/p95 over `count` queries; the median of `repeats` passes, since the machine is shared.
@@ -116,20 +115,28 @@ def latency_ms(index, queries: np.ndarray, k: int = 10, *, count: int = 300,
         timings = []
         for row in range(min(count, len(queries))):
             started = time.perf_counter()
-            index.search(queries[row:row + 1], k)
+            index.search(queries[row : row + 1], k)
             timings.append((time.perf_counter() - started) * 1000)
         passes.append((float(np.percentile(timings, 50)), float(np.percentile(timings, 95))))
-    return {"p50_ms": float(np.median([p[0] for p in passes])),
-            "p95_ms": float(np.median([p[1] for p in passes]))}
+    return {"p50_ms": float(np.median([p[0] for p in passes])), "p95_ms": float(np.median([p[1] for p in passes]))}
 
 
-def measure_variant(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *, name: str,
-                    settings: dict, sweep: list[dict] | None = None,
-                    latency_queries: int = 300, repeats: int = 3) -> list[dict]:
+def measure_variant(
+    base: np.ndarray,
+    queries: np.ndarray,
+    truth: np.ndarray,
+    *,
+    name: str,
+    settings: dict,
+    sweep: list[dict] | None = None,
+    latency_queries: int = 300,
+    repeats: int = 3,
+) -> list[dict]:
     """Build one index and measure recall and latency for each search setting in `sweep`."""
     if "shards" in settings:
-        return measure_sharded(base, queries, truth, name=name, settings=settings, sweep=sweep,
-                               latency_queries=latency_queries, repeats=repeats)
+        return measure_sharded(
+            base, queries, truth, name=name, settings=settings, sweep=sweep, latency_queries=latency_queries, repeats=repeats
+        )
     started = time.perf_counter()
     index = VectorIndex(dim=base.shape[1], **settings).build(base)
     build_s = time.perf_counter() - started
@@ -141,9 +148,15 @@ def measure_variant(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
         _, ids = index.search(queries, truth.shape[1])
         # Exact search over 1M takes ~0.1 s a query: 50 queries give a stable median.
         count = min(latency_queries, 50) if settings.get("kind") == "flat" else latency_queries
-        row = {"size": len(base), "variant": name, **settings, **search_settings,
-               "build_s": round(build_s, 2), "recall_at_10": round(recall_at_k(ids, truth), 4),
-               **latency_ms(index, queries, count=count, repeats=repeats)}
+        row = {
+            "size": len(base),
+            "variant": name,
+            **settings,
+            **search_settings,
+            "build_s": round(build_s, 2),
+            "recall_at_10": round(recall_at_k(ids, truth), 4),
+            **latency_ms(index, queries, count=count, repeats=repeats),
+        }
         rows.append(row)
         print(json.dumps(row), flush=True)
     del index
@@ -151,9 +164,17 @@ def measure_variant(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
     return rows
 
 
-def measure_sharded(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *, name: str,
-                    settings: dict, sweep: list[dict] | None = None,
-                    latency_queries: int = 300, repeats: int = 3) -> list[dict]:
+def measure_sharded(
+    base: np.ndarray,
+    queries: np.ndarray,
+    truth: np.ndarray,
+    *,
+    name: str,
+    settings: dict,
+    sweep: list[dict] | None = None,
+    latency_queries: int = 300,
+    repeats: int = 3,
+) -> list[dict]:
     """Write `base` as settings["shards"] shards (ShardedVectorIndex.build, as a sharded index
     version is written), then measure recall and per-claim latency with all shards loaded and
     one at a time (cache_shards=False, mmap=True), and each mode's peak RSS in a fresh process."""
@@ -164,8 +185,7 @@ def measure_sharded(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
     # On disk beside the vector cache, not in /tmp, which may be memory-backed.
     with tempfile.TemporaryDirectory(prefix="shards-", dir=realdata.CACHE) as directory:
         started = time.perf_counter()
-        sharded = ShardedVectorIndex.build(directory, [base], shard_size=shard_size,
-                                           dim=base.shape[1], **options)
+        sharded = ShardedVectorIndex.build(directory, [base], shard_size=shard_size, dim=base.shape[1], **options)
         build_s = time.perf_counter() - started
         kinds = [shard["kind"] for shard in sharded.shards]
         np.save(Path(directory) / "queries.npy", queries)
@@ -175,14 +195,23 @@ def measure_sharded(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
                 index = ShardedVectorIndex(directory, **options, **search_settings, **load)
                 _, ids = index.search(queries, truth.shape[1])
                 count = latency_queries if mode == "all-loaded" else min(latency_queries, 100)
-                row = {"size": len(base), "variant": name, **settings, **search_settings, "mode": mode,
-                       "shard_size": shard_size, "shard_kinds": kinds, "build_s": round(build_s, 2),
-                       "recall_at_10": round(recall_at_k(ids, truth), 4),
-                       **latency_ms(index, queries, count=count, repeats=repeats)}
+                row = {
+                    "size": len(base),
+                    "variant": name,
+                    **settings,
+                    **search_settings,
+                    "mode": mode,
+                    "shard_size": shard_size,
+                    "shard_kinds": kinds,
+                    "build_s": round(build_s, 2),
+                    "recall_at_10": round(recall_at_k(ids, truth), 4),
+                    **latency_ms(index, queries, count=count, repeats=repeats),
+                }
                 del index
                 gc.collect()
-                child = machine.run_child(["search", directory, str(Path(directory) / "queries.npy"),
-                                           json.dumps({**search_settings, **load})])
+                child = machine.run_child(
+                    ["search", directory, str(Path(directory) / "queries.npy"), json.dumps({**search_settings, **load})]
+                )
                 row["search_peak_rss_mb"] = child["peak_rss_mb"]  # VmHWM: mapped shard pages count too
                 row["rss_before_index_mb"] = child["rss_before_index_mb"]
                 rows.append(row)
@@ -192,45 +221,56 @@ def measure_sharded(base: np.ndarray, queries: np.ndarray, truth: np.ndarray, *,
 
 def geometry(truth_scores: np.ndarray) -> dict[str, float]:
     """How close held-out queries are to the base: shows grown data looks like real data."""
-    return {"top1_cos_median": round(float(np.median(truth_scores[:, 0])), 4),
-            "top10_cos_median": round(float(np.median(truth_scores[:, 9])), 4)}
+    return {
+        "top1_cos_median": round(float(np.median(truth_scores[:, 0])), 4),
+        "top10_cos_median": round(float(np.median(truth_scores[:, 9])), 4),
+    }
 
 
 VARIANTS: dict[str, tuple[dict, list[dict]]] = {
     "flat": ({"kind": "flat"}, [{}]),
-    "hnsw32": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80},
-               [{"hnsw_ef_search": ef} for ef in (32, 64, 128, 256)]),
+    "hnsw32": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80}, [{"hnsw_ef_search": ef} for ef in (32, 64, 128, 256)]),
     "ivf": ({"kind": "ivf"}, [{"ivf_nprobe": p} for p in (8, 16, 32, 64, 128)]),
     "ivf-1m": ({"kind": "ivf"}, [{"ivf_nprobe": p} for p in (16, 32, 64, 96, 128)]),
     "ivf-default": ({"kind": "ivf"}, [{"ivf_nprobe": 64}, {"ivf_nprobe": 32}]),
-    "hnsw32-1m": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80},
-                  [{"hnsw_ef_search": ef} for ef in (64, 128, 256)]),
+    "hnsw32-1m": ({"kind": "hnsw", "hnsw_m": 32, "hnsw_ef_construction": 80}, [{"hnsw_ef_search": ef} for ef in (64, 128, 256)]),
     # 1M as 4 shards of 250k, each IVF with its own default lists (2048 at 250k) and nprobe.
     "sharded-4x250k": ({"kind": "ivf", "shards": 4}, [{"ivf_nprobe": 64}]),
 }
 
 
-def run(sizes: list[int], variants: list[str], *, latency_queries: int = 300,
-        repeats: int = 3, json_path: Path | None = None, quick_base: bool = False) -> dict:
+def run(
+    sizes: list[int],
+    variants: list[str],
+    *,
+    latency_queries: int = 300,
+    repeats: int = 3,
+    json_path: Path | None = None,
+    quick_base: bool = False,
+) -> dict:
     """Measure every variant at every size on the same base and queries."""
     import faiss
 
     real_base, queries = quick_split() if quick_base else real_split()
-    results: dict = {"real_base": len(real_base), "queries": len(queries),
-                     "faiss_threads": faiss.omp_get_max_threads(), "rows": [], "geometry": {}}
+    results: dict = {
+        "real_base": len(real_base),
+        "queries": len(queries),
+        "faiss_threads": faiss.omp_get_max_threads(),
+        "rows": [],
+        "geometry": {},
+    }
     real_truth_scores, _ = exact_top_k(real_base, queries)
     results["geometry"]["real_only"] = geometry(real_truth_scores)
     for size in sizes:
         base = grow(real_base, size)
         truth_scores, truth = exact_top_k(base, queries)
         results["geometry"][str(size)] = geometry(truth_scores)
-        results["geometry"][str(size)]["real_in_true_top10"] = round(
-            float(np.mean(truth < len(real_base))), 4)
+        results["geometry"][str(size)]["real_in_true_top10"] = round(float(np.mean(truth < len(real_base))), 4)
         for name in variants:
             settings, sweep = VARIANTS[name]
-            results["rows"] += measure_variant(base, queries, truth, name=name, settings=settings,
-                                               sweep=sweep, latency_queries=latency_queries,
-                                               repeats=repeats)
+            results["rows"] += measure_variant(
+                base, queries, truth, name=name, settings=settings, sweep=sweep, latency_queries=latency_queries, repeats=repeats
+            )
             if json_path:  # keep what is measured so far: a 1M sweep takes a while
                 json_path.write_text(json.dumps(results, indent=1) + "\n")
         del base
@@ -245,11 +285,20 @@ def main() -> None:
     parser.add_argument("--latency-queries", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--quick-base", action="store_true",
-                        help="grow from the 4000-sentence quick set, not the full cache (a check that it runs)")
+    parser.add_argument(
+        "--quick-base",
+        action="store_true",
+        help="grow from the 4000-sentence quick set, not the full cache (a check that it runs)",
+    )
     args = parser.parse_args()
-    results = run(args.sizes, args.variants, latency_queries=args.latency_queries,
-                  repeats=args.repeats, json_path=args.json, quick_base=args.quick_base)
+    results = run(
+        args.sizes,
+        args.variants,
+        latency_queries=args.latency_queries,
+        repeats=args.repeats,
+        json_path=args.json,
+        quick_base=args.quick_base,
+    )
     print(json.dumps(results["geometry"], indent=1))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")

@@ -19,16 +19,18 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.tune_hybrid", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.tune_hybrid", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from benchmarks.probes import remember_model_answers
     from factcheck.eval import metrics
     from factcheck.eval.datasets import THREE_WAY, _bucket, load_dataset
     from factcheck.stance import load_stance_model
+
+    from benchmarks.probes import remember_model_answers
 
     dev = {
         "emergent-dev": [p for p in load_dataset("emergent", split="train") if _bucket(p.group) == 0],
@@ -44,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = {}
         for name, pairs in dev.items():
             results = hybrid.classify_batch([(p.claim, p.evidence) for p in pairs])
-            scores[name] = round(metrics.macro_f1([p.label for p in pairs], [r.label for r in results],
-                                                  THREE_WAY), 4)
+            scores[name] = round(metrics.macro_f1([p.label for p in pairs], [r.label for r in results], THREE_WAY), 4)
         mean = round(sum(scores.values()) / len(scores), 4)
         rows.append({"support": support, "refute": refute, "mean_macro_f1": mean, **scores})
         print(rows[-1], flush=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from .config import AggregateSettings
-from .text.alignment import STOPWORDS, lemma
 from .models import Claim, Evidence, Verdict
+from .text.alignment import STOPWORDS, lemma
 
 
 def relevance(similarity: float, settings: AggregateSettings, coverage: float = 0.0) -> float:
@@ -35,10 +34,15 @@ def _by_outlet(evidence: Sequence[Evidence], strengths: Sequence[float]) -> list
     return list(best.values())
 
 
-_PLANNED = re.compile(r"\b(?:will|would|could|might|may|plans? to|planned to|planning to|is to|are to|"
-                      r"expected to|set to|hopes? to|intends? to|threatened to|if)\b")
-_REPORTED = re.compile(r"\b(?:reportedly|allegedly|rumou?red|unconfirmed|it is unclear|"
-                       r"there were cases|it is possible|claimed|claims that)\b", re.IGNORECASE)
+_PLANNED = re.compile(
+    r"\b(?:will|would|could|might|may|plans? to|planned to|planning to|is to|are to|"
+    r"expected to|set to|hopes? to|intends? to|threatened to|if)\b"
+)
+_REPORTED = re.compile(
+    r"\b(?:reportedly|allegedly|rumou?red|unconfirmed|it is unclear|"
+    r"there were cases|it is possible|claimed|claims that)\b",
+    re.IGNORECASE,
+)
 # how much a statement of a plan or hypothetical, or an unconfirmed report, counts for the event:
 # a plan alone never makes the event credible; a report of a claim counts, less
 HEDGED_WEIGHT = {"planned": 0.3, "reported": 0.6}
@@ -47,7 +51,7 @@ _WORDS = re.compile(r"[A-Za-z]+")
 
 
 def hedge(claim: str, evidence: str) -> str | None:
-    """"planned" or "reported" when the evidence states the claim's event as a plan, a
+    """ "planned" or "reported" when the evidence states the claim's event as a plan, a
     hypothetical or an unconfirmed report and the claim does not: it is not the event itself.
 
     A plan counts only where it governs the claim's words ("will be *released* on Monday"), not a
@@ -58,7 +62,7 @@ def hedge(claim: str, evidence: str) -> str | None:
         if pattern.search(claim):
             continue
         for match in pattern.finditer(evidence):
-            following = _WORDS.findall(evidence[match.end():])[:_HEDGE_REACH]
+            following = _WORDS.findall(evidence[match.end() :])[:_HEDGE_REACH]
             if any(lemma(w) in claim_words for w in following):
                 return kind
     return None
@@ -80,10 +84,10 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
         kind = hedge(claim.text, e.context or e.sentence) if e.stance == "supports" else None
         e.hedge = kind
         weight.append(HEDGED_WEIGHT[kind] if kind else 1.0)
-    support = [e.probabilities.get("supports", 0.0) * r * w if e.stance == "supports" else 0.0
-               for e, r, w in zip(evidence, rel, weight)]
-    refute = [e.probabilities.get("refutes", 0.0) * r if e.stance == "refutes" else 0.0
-              for e, r in zip(evidence, rel)]
+    support = [
+        e.probabilities.get("supports", 0.0) * r * w if e.stance == "supports" else 0.0 for e, r, w in zip(evidence, rel, weight)
+    ]
+    refute = [e.probabilities.get("refutes", 0.0) * r if e.stance == "refutes" else 0.0 for e, r in zip(evidence, rel)]
     credible_support = [s if s >= settings.credible else 0.0 for s in support]
     credible_refute = [s if s >= settings.credible else 0.0 for s in refute]
     s_outlets = [s for s in _by_outlet(evidence, credible_support) if s > 0]
@@ -95,11 +99,21 @@ def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: Aggre
     conflict_note = f" ({', '.join(types)})" if types else ""
     if s_strength and r_strength:
         if n_refute >= 2 * n_support and r_strength > s_strength:
-            return Verdict(claim, "contradicted", min(0.99, r_strength - s_strength / 2), ordered,
-                           f"{n_refute} outlet(s) conflict{conflict_note}, {n_support} corroborate")
+            return Verdict(
+                claim,
+                "contradicted",
+                min(0.99, r_strength - s_strength / 2),
+                ordered,
+                f"{n_refute} outlet(s) conflict{conflict_note}, {n_support} corroborate",
+            )
         if n_support >= 2 * n_refute and s_strength > r_strength:
-            return Verdict(claim, "supported", min(0.99, s_strength - r_strength / 2), ordered,
-                           f"{n_support} outlet(s) corroborate, {n_refute} conflict{conflict_note}")
+            return Verdict(
+                claim,
+                "supported",
+                min(0.99, s_strength - r_strength / 2),
+                ordered,
+                f"{n_support} outlet(s) corroborate, {n_refute} conflict{conflict_note}",
+            )
         confidence = min(s_strength, r_strength)  # disputed is as sure as its weaker side
         rationale = f"{n_support} outlet(s) corroborate and {n_refute} conflict{conflict_note}"
         return Verdict(claim, "disputed", min(0.99, confidence), ordered, rationale)
@@ -137,16 +151,21 @@ def combine_parts(whole: Verdict, parts: Sequence[Verdict]) -> Verdict:
         return Verdict(whole.claim, "contradicted", source.confidence, evidence, rationale)
     if contradicted:  # the whole is supported, a part is contradicted
         confidence = min(whole.confidence, max(p.confidence for p in contradicted))
-        return Verdict(whole.claim, "disputed", confidence, evidence,
-                       f"{whole.rationale}; part contradicted: '{contradicted[0].claim.text}'")
+        return Verdict(
+            whole.claim, "disputed", confidence, evidence, f"{whole.rationale}; part contradicted: '{contradicted[0].claim.text}'"
+        )
     if whole.verdict in ("supported", "disputed"):
         return Verdict(whole.claim, whole.verdict, whole.confidence, evidence, whole.rationale)
     if all(label == "supported" for label in labels):
         confidence = min(p.confidence for p in parts)
-        return Verdict(whole.claim, "supported", confidence, evidence,
-                       f"every part corroborated ({len(parts)} parts)")
+        return Verdict(whole.claim, "supported", confidence, evidence, f"every part corroborated ({len(parts)} parts)")
     if "disputed" in labels:
         disputed = next(p for p in parts if p.verdict == "disputed")
-        return Verdict(whole.claim, "disputed", disputed.confidence, evidence,
-                       f"part disputed: '{disputed.claim.text}' ({disputed.rationale})")
+        return Verdict(
+            whole.claim,
+            "disputed",
+            disputed.confidence,
+            evidence,
+            f"part disputed: '{disputed.claim.text}' ({disputed.rationale})",
+        )
     return Verdict(whole.claim, whole.verdict, whole.confidence, evidence, whole.rationale)

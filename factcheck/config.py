@@ -30,12 +30,18 @@ class IndexSettings:
     dir: str = "indexes/default"
     exact_search_max: int = 200_000  # above this many vectors an approximate FAISS index is used
     keep_versions: int = field(default=2, metadata={"min": 1})  # the live version and the one before it
-    approximate: str = field(default="ivf", metadata={"choices": ("ivf", "hnsw")})  # the approximate index used above exact_search_max
+    approximate: str = field(
+        default="ivf", metadata={"choices": ("ivf", "hnsw")}
+    )  # the approximate index used above exact_search_max
     ivf_nlist: int = 0  # inverted lists; 0 picks from the vector count
-    ivf_nprobe: int = field(default=64, metadata={"min": 1})  # lists searched per query: recall 0.98 at 1M measured (benchmarks/RESULTS.md)
+    ivf_nprobe: int = field(
+        default=64, metadata={"min": 1}
+    )  # lists searched per query: recall 0.98 at 1M measured (benchmarks/RESULTS.md)
     hnsw_m: int = field(default=32, metadata={"min": 2})
     hnsw_ef_search: int = field(default=128, metadata={"min": 1})
-    build_batch: int = field(default=20_000, metadata={"min": 1})  # sentences a build reads, embeds and writes at a time (its memory)
+    build_batch: int = field(
+        default=20_000, metadata={"min": 1}
+    )  # sentences a build reads, embeds and writes at a time (its memory)
     shard_size: int = 1_000_000  # above this many vectors the search index is split into shards; 0: never
 
 
@@ -43,9 +49,12 @@ def search_settings(index: IndexSettings) -> dict:
     """The search settings a build records in the index: factcheck.ann.VectorIndex fields, and
     shard_size, the most vectors one search shard holds (0: one unsharded index)."""
     return {
-        "exact_threshold": index.exact_search_max, "approximate": index.approximate,
-        "ivf_nlist": index.ivf_nlist or None, "ivf_nprobe": index.ivf_nprobe,
-        "hnsw_m": index.hnsw_m, "hnsw_ef_search": index.hnsw_ef_search,
+        "exact_threshold": index.exact_search_max,
+        "approximate": index.approximate,
+        "ivf_nlist": index.ivf_nlist or None,
+        "ivf_nprobe": index.ivf_nprobe,
+        "hnsw_m": index.hnsw_m,
+        "hnsw_ef_search": index.hnsw_ef_search,
         "shard_size": index.shard_size,
     }
 
@@ -55,7 +64,9 @@ class RetrieveSettings:
     top_k: int = field(default=5, metadata={"min": 1})  # evidence groups kept per claim
     candidates: int = field(default=50, metadata={"min": 1})  # nearest vectors searched before filtering and grouping
     min_similarity: float = field(default=0.45, metadata={"max": 1.0})  # cosine below which a sentence is not evidence
-    duplicate_similarity: float = field(default=0.95, metadata={"max": 1.0})  # near-identical sentences from different articles are one group
+    duplicate_similarity: float = field(
+        default=0.95, metadata={"max": 1.0}
+    )  # near-identical sentences from different articles are one group
     lexical_weight: float = 0.3  # ranking = cosine + this x share of the claim's content words restated
     lexical_candidates: int = 10  # BM25 matches added to the dense ones (0: dense only)
     lexical_min_overlap: float = 0.5  # a BM25 match under min_similarity must restate this share of the claim
@@ -79,7 +90,9 @@ class AggregateSettings:
 
 @dataclass(frozen=True)
 class CrossrefSettings:
-    same_claim_similarity: float = field(default=0.75, metadata={"max": 1.0})  # a non-conflicting restatement this close joins a claim cluster
+    same_claim_similarity: float = field(
+        default=0.75, metadata={"max": 1.0}
+    )  # a non-conflicting restatement this close joins a claim cluster
     changed_over_time_days: int = 30  # conflicting statements published further apart changed over time
     shown: int = 10  # rows per section of the Markdown/HTML report; the JSON has all
 

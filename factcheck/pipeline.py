@@ -17,12 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from .aggregate import aggregate_verdict, combine_parts
-from .text.claim_parts import claim_parts
-from .crossref import CrossReference
 from .config import Settings
+from .crossref import CrossReference
 from .embed import embed_in_length_order, load_configured_embedder
-from .errors import FactcheckError, InputError
 from .engines import make_engine, run_build
+from .errors import FactcheckError, InputError
 from .index.builder import BuildStats
 from .index.store import SentenceIndex
 from .ingest import read_file
@@ -31,6 +30,7 @@ from .progress import Progress
 from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
 from .stance import classify_stance, load_stance_model
+from .text.claim_parts import claim_parts
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,15 @@ def build_index(
     (a Ray cluster at `ray_address`, or a local Ray instance); the build loop is the same.
     """
     return run_build(
-        make_engine(engine, settings, address=ray_address), paths, index_dir=index_dir, settings=settings, fresh=fresh,
-        progress=progress, on_skip=on_skip, wait=wait, batch_sentences=batch_sentences,
+        make_engine(engine, settings, address=ray_address),
+        paths,
+        index_dir=index_dir,
+        settings=settings,
+        fresh=fresh,
+        progress=progress,
+        on_skip=on_skip,
+        wait=wait,
+        batch_sentences=batch_sentences,
     )
 
 
@@ -74,7 +81,11 @@ def _embed_all(embedder, texts: list[str], progress: Progress | None, batch_size
     progress = progress or Progress()
     with progress.stage("Embedding sentences", total=len(texts)) as advance:
         return embed_in_length_order(
-            embedder.embed_batch, texts, dimension=embedder.dimension, chunk=max(batch_size * 4, 64), advance=advance,
+            embedder.embed_batch,
+            texts,
+            dimension=embedder.dimension,
+            chunk=max(batch_size * 4, 64),
+            advance=advance,
         )
 
 
@@ -131,10 +142,16 @@ def claims_from_article(path: str | Path) -> list[Claim]:
     for article in articles:
         for s in segment_article(article):
             if s.checkworthy:
-                claims.append(Claim(
-                    id=s.id, text=s.text, article_id=article.id, source=article.source, date=article.date,
-                    location=source_location(article.path, s.line),
-                ))
+                claims.append(
+                    Claim(
+                        id=s.id,
+                        text=s.text,
+                        article_id=article.id,
+                        source=article.source,
+                        date=article.date,
+                        location=source_location(article.path, s.line),
+                    )
+                )
     if not claims:
         raise InputError(f"No check-worthy sentences in {path}")
     return claims
@@ -150,8 +167,11 @@ def claims_from_index(index: SentenceIndex, *, as_of: str | None = None) -> list
     s = s[[published_by(articles[a].get("date"), as_of) for a in s["article_id"]]]
     return [
         Claim(
-            id=row.sentence_id, text=row.text, article_id=row.article_id,
-            source=articles[row.article_id].get("source"), date=articles[row.article_id].get("date"),
+            id=row.sentence_id,
+            text=row.text,
+            article_id=row.article_id,
+            source=articles[row.article_id].get("source"),
+            date=articles[row.article_id].get("date"),
             location=source_location(articles[row.article_id]["path"], int(row.line)),
         )
         for row in s.itertuples(index=False)
@@ -179,9 +199,7 @@ def verify_claims(
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
     embedder = _embedder(settings)
     if embedder.name != index.embedder:
-        raise FactcheckError(
-            f"Index was built with '{index.embedder}' but settings use '{embedder.name}'; use the same embedder"
-        )
+        raise FactcheckError(f"Index was built with '{index.embedder}' but settings use '{embedder.name}'; use the same embedder")
     # a claim of several statements is checked whole and part by part (claim_parts.py)
     units: list[Claim] = list(claims)
     owner: list[int] = list(range(len(claims)))
@@ -189,8 +207,9 @@ def verify_claims(
         for i, claim in enumerate(claims):
             if claim.article_id is None:
                 for k, part in enumerate(claim_parts(claim.text), start=1):
-                    units.append(Claim(id=f"{claim.id}.{k}", text=part, source=claim.source, date=claim.date,
-                                       location=claim.location))
+                    units.append(
+                        Claim(id=f"{claim.id}.{k}", text=part, source=claim.source, date=claim.date, location=claim.location)
+                    )
                     owner.append(i)
     vectors = _claim_vectors(units, index, embedder, progress, settings.embedder.batch_size)
     with progress.stage("Retrieving evidence", total=len(units)) as advance:
@@ -336,10 +355,16 @@ def verify(
     if claimreview:
         from .report.claimreview import claimreview_jsonld, claimreview_text
 
-        reviews = claimreview_text(claimreview_jsonld(
-            verdicts, articles=index.article_table(), author=settings.report.author, author_url=settings.report.author_url,
-            page_url=settings.report.url or page_url or report_path.resolve().as_uri(), date_published=meta["generated_at"][:10],
-        ))
+        reviews = claimreview_text(
+            claimreview_jsonld(
+                verdicts,
+                articles=index.article_table(),
+                author=settings.report.author,
+                author_url=settings.report.author_url,
+                page_url=settings.report.url or page_url or report_path.resolve().as_uri(),
+                date_published=meta["generated_at"][:10],
+            )
+        )
     if not (all_articles or html):
         markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
         return VerifyReport(name, verdicts, meta, markdown, report_json(verdicts, meta=meta), report_path, claimreview=reviews)
@@ -356,8 +381,10 @@ def verify(
         from .report.charts import chart_file_names
 
         table = index.article_table()
-        checked = [{"id": a, **{k: table.get(a, {}).get(k) for k in ("path", "source", "title", "date")}}
-                   for a in dict.fromkeys(c.article_id for c in items if c.article_id)]
+        checked = [
+            {"id": a, **{k: table.get(a, {}).get(k) for k in ("path", "source", "title", "date")}}
+            for a in dict.fromkeys(c.article_id for c in items if c.article_id)
+        ]
         if previous is not None:
             changes = compare_reports(previous, xref=xref, verdicts=verdicts, articles=checked, previous_path=str(since))
         linked = {chart: file_name for chart, file_name in chart_file_names(report_path.name).items() if chart in charts}
@@ -368,7 +395,17 @@ def verify(
         markdown = render_markdown(verdicts, title=f"Consistency report: {name}", meta=meta, detail_unverified=True)
         data = report_json(verdicts, meta=meta)
     return VerifyReport(
-        name, verdicts, meta, markdown, data, report_path, crossref=xref,
-        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes) if html else None,
-        summary=summary_lines(xref, verdicts, meta) if all_articles else [], charts=chart_files, claimreview=reviews,
+        name,
+        verdicts,
+        meta,
+        markdown,
+        data,
+        report_path,
+        crossref=xref,
+        html=render_crossref_html(xref, verdicts, title=title, meta=meta, shown=shown, charts=charts, changes=changes)
+        if html
+        else None,
+        summary=summary_lines(xref, verdicts, meta) if all_articles else [],
+        charts=chart_files,
+        claimreview=reviews,
     )

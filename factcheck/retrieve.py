@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .config import RetrieveSettings
-from .text.context import full_names, in_context
 from .index.store import SentenceIndex
 from .models import Claim, Evidence
 from .text.alignment import find_conflict, overlap
+from .text.context import full_names, in_context
 
 
 def source_location(path: str, line: int) -> str:
@@ -83,7 +83,11 @@ def published_by(date: str | None, as_of: str | None) -> bool:
 
 
 def retrieve_evidence(
-    claims: Sequence[Claim], claim_vectors: np.ndarray, index: SentenceIndex, *, settings: RetrieveSettings,
+    claims: Sequence[Claim],
+    claim_vectors: np.ndarray,
+    index: SentenceIndex,
+    *,
+    settings: RetrieveSettings,
     as_of: str | None = None,
 ) -> list[list[Evidence]]:
     """Top-k evidence groups per claim, most relevant first, never from the claim's own article.
@@ -113,12 +117,12 @@ def retrieve_evidence(
             if row < 0:
                 continue
             if score < settings.min_similarity and not (
-                row in extra and overlap(claim.text, str(lookup.text[lookup.by_vector[row][0]]))
-                >= settings.lexical_min_overlap
+                row in extra and overlap(claim.text, str(lookup.text[lookup.by_vector[row][0]])) >= settings.lexical_min_overlap
             ):
                 continue
             members = [
-                m for m in lookup.by_vector[row]
+                m
+                for m in lookup.by_vector[row]
                 if lookup.article_id[m] != claim.article_id and lookup.article_id[m] not in excluded
             ]
             if not members:
@@ -131,14 +135,13 @@ def retrieve_evidence(
                 group[2].extend(members)
         coverage = [overlap(claim.text, str(lookup.text[members[0]])) for _, _, members in groups]
         order = sorted(range(len(groups)), key=lambda g: -(groups[g][0] + settings.lexical_weight * coverage[g]))
-        results.append([
-            _evidence(groups[g][0], groups[g][2], lookup, coverage=coverage[g]) for g in order[: settings.top_k]
-        ])
+        results.append([_evidence(groups[g][0], groups[g][2], lookup, coverage=coverage[g]) for g in order[: settings.top_k]])
     return results
 
 
-def _lexical_candidates(claims: Sequence[Claim], index: SentenceIndex, lookup: _Lookup,
-                        settings: RetrieveSettings) -> list[list[int]] | None:
+def _lexical_candidates(
+    claims: Sequence[Claim], index: SentenceIndex, lookup: _Lookup, settings: RetrieveSettings
+) -> list[list[int]] | None:
     """BM25 matches (vector rows) per claim, or None when lexical retrieval is off or the index
     is too large for it. BM25 finds a sentence that states the claim among other news ("These
     included closing two mines, freezing fees and banning night flights") which embeds too far
@@ -148,8 +151,7 @@ def _lexical_candidates(claims: Sequence[Claim], index: SentenceIndex, lookup: _
         return None
     retriever = lookup.bm25()
     k = min(settings.lexical_candidates, n_rows)
-    found, scores = retriever.retrieve(_bm25_tokens([c.text for c in claims]), k=k, show_progress=False,
-                                       n_threads=1)
+    found, scores = retriever.retrieve(_bm25_tokens([c.text for c in claims]), k=k, show_progress=False, n_threads=1)
     return [[int(r) for r, s in zip(rows, row_scores) if s > 0] for rows, row_scores in zip(found, scores)]
 
 

@@ -39,8 +39,18 @@ def build(workdir: Path) -> tuple[float, float]:
     """Run build-index in a child process; (seconds, its own peak RSS in MB)."""
     started = time.monotonic()
     child = subprocess.Popen(
-        [sys.executable, "-m", "factcheck.cli", "build-index", str(workdir / "corpus"),
-         "--index", str(workdir / "index"), "--embedder", "hash", "-q"],
+        [
+            sys.executable,
+            "-m",
+            "factcheck.cli",
+            "build-index",
+            str(workdir / "corpus"),
+            "--index",
+            str(workdir / "index"),
+            "--embedder",
+            "hash",
+            "-q",
+        ],
         cwd=ROOT,
     )
     _, status, usage = os.wait4(child.pid, 0)
@@ -65,7 +75,9 @@ def main() -> None:
         more = max(1, round(count * args.incremental / 100))
         write_corpus(args.workdir / "corpus", 0, start=count, files=more)
         for path in sorted((args.workdir / "corpus").rglob("*.txt"))[:more]:  # edited: replaces its old version
-            path.write_text(path.read_text(encoding="utf-8") + "\nA correction was added later by the editors.\n", encoding="utf-8")
+            path.write_text(
+                path.read_text(encoding="utf-8") + "\nA correction was added later by the editors.\n", encoding="utf-8"
+            )
         seconds, peak_mb = build(args.workdir)
         print(f"incremental build-index (+{more} files, {more} edited): {seconds:.0f} s, peak RSS {peak_mb:.0f} MB", flush=True)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck.index.vectors import ShardedVectorIndex, VectorIndex, default_nlist, merge_top_k
 from factcheck.errors import FactcheckError, NoIndexError
+from factcheck.index.vectors import ShardedVectorIndex, VectorIndex, default_nlist, merge_top_k
 
 DIM = 64
 
@@ -20,8 +20,7 @@ def clustered(count: int, *, seed: int, topics: int = 40) -> np.ndarray:
     rng = np.random.default_rng(seed)
     centres = np.random.default_rng(1234).standard_normal((topics, DIM)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    vectors = centres[rng.integers(0, topics, count)] + 0.6 * rng.standard_normal(
-        (count, DIM)).astype(np.float32) / np.sqrt(DIM)
+    vectors = centres[rng.integers(0, topics, count)] + 0.6 * rng.standard_normal((count, DIM)).astype(np.float32) / np.sqrt(DIM)
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
@@ -108,7 +107,7 @@ def test_unknown_kind_lists_known_ones():
 @pytest.mark.parametrize("mmap", [False, True])
 def test_sharded_equals_unsharded(base, queries, tmp_path, mmap):
     whole = VectorIndex(dim=DIM, kind="flat").build(base)
-    batches = (base[i:i + 700] for i in range(0, len(base), 700))  # not aligned with shards
+    batches = (base[i : i + 700] for i in range(0, len(base), 700))  # not aligned with shards
     sharded = ShardedVectorIndex.build(tmp_path, batches, shard_size=1500, kind="flat")
     assert [s["count"] for s in sharded.shards] == [1500, 1500, 1000]
     assert len(sharded) == len(base)
@@ -120,8 +119,7 @@ def test_sharded_equals_unsharded(base, queries, tmp_path, mmap):
 
 
 def test_sharded_approximate_shards_keep_recall(base, queries, tmp_path):
-    sharded = ShardedVectorIndex.build(tmp_path, [base], shard_size=2000, kind="ivf",
-                                       ivf_nlist=16, ivf_nprobe=4)
+    sharded = ShardedVectorIndex.build(tmp_path, [base], shard_size=2000, kind="ivf", ivf_nlist=16, ivf_nprobe=4)
     assert {s["kind"] for s in sharded.shards} == {"ivf"}
     _, ids = sharded.search(queries, 10)
     assert recall(ids, exact_ids(base, queries, 10)) >= 0.9

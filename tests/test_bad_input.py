@@ -11,7 +11,8 @@ import os
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factcheck.errors import InputError
 from factcheck.index import load_index
@@ -19,13 +20,41 @@ from factcheck.ingest import decode_bytes, iter_articles, parse_plain_text, read
 from factcheck.models import Article
 from factcheck.pipeline import build_index, claims_from_file, claims_from_texts
 from factcheck.segment import segment_article, split_sentences
+
 from conftest import CORPUS, FIXTURES
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # text that looks like news copy often enough to exercise joins, credits, quotes and abbreviations
-WORDS = ["The", "dam", "U.S.", "Gen.", "said", "on", "Tuesday", "10", "a.m.", "12.5%", "“quoted”", "(Getty Images)",
-         "e.g.", "Mr.", "...", "…", "©", "2026", "Share", "—", "é", "\u00a0", "Oct.", "15,", "it's", "'", '"']
+WORDS = [
+    "The",
+    "dam",
+    "U.S.",
+    "Gen.",
+    "said",
+    "on",
+    "Tuesday",
+    "10",
+    "a.m.",
+    "12.5%",
+    "“quoted”",
+    "(Getty Images)",
+    "e.g.",
+    "Mr.",
+    "...",
+    "…",
+    "©",
+    "2026",
+    "Share",
+    "—",
+    "é",
+    "\u00a0",
+    "Oct.",
+    "15,",
+    "it's",
+    "'",
+    '"',
+]
 SEPARATORS = [" ", " ", " ", "  ", ". ", "! ", "? ", "\n", "\n\n", "\n   ", "\t", ".\n", ": "]
 newsy_text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=80).map(
     lambda pairs: "".join(w + s for w, s in pairs)
@@ -102,8 +131,10 @@ def test_claims_are_checkable_statements_or_input_error(texts):
 
 
 def test_hard_wrapped_paragraph_keeps_exact_offsets():
-    source = ("Menu\nThe council of the northern valley met on Tuesday and the mayor said that\n"
-              "    the dam will open at 9 a.m. Officials agreed. The vote was 5 to 2.\n")
+    source = (
+        "Menu\nThe council of the northern valley met on Tuesday and the mayor said that\n"
+        "    the dam will open at 9 a.m. Officials agreed. The vote was 5 to 2.\n"
+    )
     _, paragraphs = parse_plain_text(source)
     sentences = segment_article(Article(id="x", path="p.txt", paragraphs=paragraphs))
     assert [source[s.start : s.end] for s in sentences][-2:] == ["Officials agreed.", "The vote was 5 to 2."]
@@ -143,11 +174,13 @@ def messy_corpus(tmp_path):
     (folder / "punctuation.txt").write_text("... !!! ???\n-- -- --\n")
     (folder / "script-only.html").write_text(
         "<html><head><style>p{color:red}</style><script>var a = 'The dam broke at 9 a.m.';</script></head>"
-        "<body><script>alert(1)</script></body></html>")
+        "<body><script>alert(1)</script></body></html>"
+    )
     (folder / "bad.json").write_text('{"title": "cut off", "text": "The dam')
     (folder / "list.json").write_text('[1, "two", null]')
     (folder / "wrong-types.jsonl").write_text(
-        '{"text": 42}\n{"text": ["a", "list"]}\n{"title": "no text"}\n"a string"\n{"text": null}\nnot json\n')
+        '{"text": 42}\n{"text": ["a", "list"]}\n{"title": "no text"}\n"a string"\n{"text": null}\nnot json\n'
+    )
     (folder / "no-text-column.csv").write_text("title,source\nA,B\n")
     (folder / "missing-cells.csv").write_text("title,text\nonly a title\n")
     (folder / "broken-link.txt").symlink_to(folder / "does-not-exist.txt")
@@ -180,7 +213,10 @@ def test_unusable_files_are_skipped_with_reasons_and_the_rest_is_indexed(messy_c
 
 def test_mixed_and_wrong_encodings(tmp_path):
     # a UTF-8 file with a paragraph pasted from a Windows-1252 one
-    mixed = "The mayor of Zürich said on Tuesday that 40 people were hurt.\n\n".encode() + "Café owners in the old town agreed.\n".encode("cp1252")
+    mixed = (
+        "The mayor of Zürich said on Tuesday that 40 people were hurt.\n\n".encode()
+        + "Café owners in the old town agreed.\n".encode("cp1252")
+    )
     (tmp_path / "mixed.txt").write_bytes(mixed)
     (tmp_path / "utf16.txt").write_text("The dam at Harlow was opened on Tuesday by 12 engineers.", encoding="utf-16")
     (tmp_path / "cp1252.txt").write_bytes("The “new” levy of €12 – about £10 – was approved on Tuesday.".encode("cp1252"))

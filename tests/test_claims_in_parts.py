@@ -1,11 +1,11 @@
 """Claims in parts, evidence in context, negation said other ways, and how verdicts combine."""
 
 from factcheck.aggregate import aggregate_verdict, combine_parts, hedge
-from factcheck.text.claim_parts import claim_parts
 from factcheck.config import AggregateSettings
-from factcheck.text.alignment import find_conflict
-from factcheck.text.context import expand_names, full_names, in_context
 from factcheck.models import Claim, Evidence, Verdict
+from factcheck.text.alignment import find_conflict
+from factcheck.text.claim_parts import claim_parts
+from factcheck.text.context import expand_names, full_names, in_context
 
 
 def test_a_claim_of_several_statements_splits_into_them():
@@ -17,22 +17,30 @@ def test_a_claim_of_several_statements_splits_into_them():
 
 def test_relative_clauses_and_coordinated_predicates():
     assert claim_parts("Minister Okafor, who resigned on May 2, said the budget was balanced.") == [
-        "Minister Okafor said the budget was balanced.", "Minister Okafor resigned on May 2."]
+        "Minister Okafor said the budget was balanced.",
+        "Minister Okafor resigned on May 2.",
+    ]
     assert claim_parts("The ministry rejected the plan and called for new talks.") == [
-        "The ministry rejected the plan.", "The ministry called for new talks."]
+        "The ministry rejected the plan.",
+        "The ministry called for new talks.",
+    ]
 
 
 def test_one_statement_stays_whole():
-    for claim in ("Eighty engineers were deployed to the plant.",
-                  "The US has about 28,500 troops stationed in South Korea.",
-                  "Kim Yo Jong said North Korea has no interest in talks with Seoul."):
+    for claim in (
+        "Eighty engineers were deployed to the plant.",
+        "The US has about 28,500 troops stationed in South Korea.",
+        "Kim Yo Jong said North Korea has no interest in talks with Seoul.",
+    ):
         assert claim_parts(claim) == []
 
 
 def test_partial_names_read_in_full_and_pronouns_with_the_sentence_before():
-    article = ["Finance Minister Ngozi Okafor presented the budget on Monday.",
-               "Okafor, who resigned on May 2, defended it.",
-               "She said the deficit would fall."]
+    article = [
+        "Finance Minister Ngozi Okafor presented the budget on Monday.",
+        "Okafor, who resigned on May 2, defended it.",
+        "She said the deficit would fall.",
+    ]
     names = full_names(article)
     assert names == {"Okafor": "Ngozi Okafor"}
     assert expand_names(article[1], names).startswith("Ngozi Okafor, who resigned")
@@ -55,20 +63,33 @@ def test_no_conflict_where_the_frame_differs_or_the_words_agree():
     # the same fact said another way
     assert find_conflict("He was last seen in public on May 3.", "He has not been seen in public since May 3.") is None
     # a list that includes the claim's place is not a swapped place
-    assert find_conflict("The bank has a branch in Lyon.",
-                         "The bank opened in Lyon, with branches also in Porto and Gent.") is None
+    assert (
+        find_conflict("The bank has a branch in Lyon.", "The bank opened in Lyon, with branches also in Porto and Gent.") is None
+    )
     # a swapped place in the same frame still is
-    conflict = find_conflict("The US has about 28,500 troops stationed in Japan.",
-                             "The US has about 28,500 troops stationed in South Korea, has been holding drills.")
+    conflict = find_conflict(
+        "The US has about 28,500 troops stationed in Japan.",
+        "The US has about 28,500 troops stationed in South Korea, has been holding drills.",
+    )
     assert conflict is not None and conflict.type == "place"
 
 
 def _evidence(source: str, stance: str, p: float, sentence: str = "A statement.") -> Evidence:
     rest = (1 - p) / 2
     probabilities = {s: (p if s == stance else rest) for s in ("supports", "refutes", "neutral")}
-    return Evidence(sentence=sentence, sentence_id=f"{source}:1", article=source, title=None, source=source,
-                    date=None, location=f"{source}.txt:1", similarity=0.9, stance=stance,
-                    probabilities=probabilities, conflict_type="number" if stance == "refutes" else None)
+    return Evidence(
+        sentence=sentence,
+        sentence_id=f"{source}:1",
+        article=source,
+        title=None,
+        source=source,
+        date=None,
+        location=f"{source}.txt:1",
+        similarity=0.9,
+        stance=stance,
+        probabilities=probabilities,
+        conflict_type="number" if stance == "refutes" else None,
+    )
 
 
 def test_three_outlets_that_conflict_outweigh_one_quote():
@@ -97,13 +118,18 @@ def test_a_claim_is_supported_when_every_part_is_and_contradicted_by_any_part():
 
     unverified = verdict(claim.text, "unverified")
     whole = Verdict(claim, "unverified", 0.5, [], "")
-    both = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
-                                 verdict("Fernlow is a port of 90,000 people.", "supported")])
+    both = combine_parts(
+        whole, [verdict("Protesters occupied Fernlow.", "supported"), verdict("Fernlow is a port of 90,000 people.", "supported")]
+    )
     assert both.verdict == "supported"
-    one = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
-                                verdict("Fernlow is a port of 90,000 people.", "unverified")])
+    one = combine_parts(
+        whole,
+        [verdict("Protesters occupied Fernlow.", "supported"), verdict("Fernlow is a port of 90,000 people.", "unverified")],
+    )
     assert one.verdict == "unverified"
-    wrong = combine_parts(whole, [verdict("Protesters occupied Fernlow.", "supported"),
-                                  verdict("Fernlow is a port of 90,000 people.", "contradicted")])
+    wrong = combine_parts(
+        whole,
+        [verdict("Protesters occupied Fernlow.", "supported"), verdict("Fernlow is a port of 90,000 people.", "contradicted")],
+    )
     assert wrong.verdict == "contradicted" and "90,000" in wrong.rationale
     assert combine_parts(unverified, []) is unverified

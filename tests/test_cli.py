@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factcheck.cli import app
+
 from conftest import CORPUS, FIXTURES, NO_DATASETS, ROOT
 
 runner = CliRunner()
@@ -39,7 +40,10 @@ def test_errors_are_one_clear_line(tmp_path):
         (["build-index", str(tmp_path / "missing")], "No such file"),
         (["verify", "--index", str(tmp_path / "none"), "A claim about the dam."], "No index"),
         (["verify", "--index", str(tmp_path / "none")], "Nothing to check"),
-        (["build-index", str(FIXTURES / "empty.txt"), "--index", str(tmp_path / "i"), "--embedder", "hash"], "No usable articles"),
+        (
+            ["build-index", str(FIXTURES / "empty.txt"), "--index", str(tmp_path / "i"), "--embedder", "hash"],
+            "No usable articles",
+        ),
         (["build-index", str(CORPUS), "--embedder", "nonsense", "--index", str(tmp_path / "i")], "Unknown embedder backend"),
     ]:
         result = _run(*args)
@@ -54,8 +58,18 @@ def test_build_and_verify_with_the_cli(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "7 article(s)" in built.stdout
     report = tmp_path / "out" / "r.md"
-    checked = _run("verify", "--index", index, "--embedder", "hash", "--claims-file", str(ROOT / "examples" / "claims.jsonl"),
-                   "Tomato prices in Elvaston rose 12 percent last year.", "--report", str(report))
+    checked = _run(
+        "verify",
+        "--index",
+        index,
+        "--embedder",
+        "hash",
+        "--claims-file",
+        str(ROOT / "examples" / "claims.jsonl"),
+        "Tomato prices in Elvaston rose 12 percent last year.",
+        "--report",
+        str(report),
+    )
     assert checked.returncode == 0, checked.stderr
     data = json.loads(report.with_suffix(".json").read_text())
     assert len(data["claims"]) == 13
@@ -69,18 +83,22 @@ def test_build_and_verify_with_the_cli(tmp_path):
 
 def test_html_without_lxml_html_clean_is_one_clear_line(tmp_path):
     # what `pip install torch; pip install factcheck` gave before lxml_html_clean was declared
-    code = ("import sys; sys.modules['lxml_html_clean'] = sys.modules['lxml.html.clean'] = None\n"
-            "from factcheck.cli import main\n"
-            f"sys.argv = ['factcheck', 'build-index', {str(FIXTURES / 'page.html')!r}, '--index', {str(tmp_path / 'i')!r},"
-            " '--embedder', 'hash']\nmain()")
+    code = (
+        "import sys; sys.modules['lxml_html_clean'] = sys.modules['lxml.html.clean'] = None\n"
+        "from factcheck.cli import main\n"
+        f"sys.argv = ['factcheck', 'build-index', {str(FIXTURES / 'page.html')!r}, '--index', {str(tmp_path / 'i')!r},"
+        " '--embedder', 'hash']\nmain()"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1
     assert "pip install trafilatura lxml_html_clean" in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
 
 
 def test_eval_without_the_extra_says_how_to_install_it():
-    code = ("import sys; sys.modules['sklearn'] = None\n"
-            "from factcheck.cli import main; sys.argv = ['factcheck', 'eval', 'emergent', '--stance', 'rules']; main()")
+    code = (
+        "import sys; sys.modules['sklearn'] = None\n"
+        "from factcheck.cli import main; sys.argv = ['factcheck', 'eval', 'emergent', '--stance', 'rules']; main()"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1
     assert "pip install 'factcheck[eval]'" in result.stderr and "Traceback" not in result.stderr

@@ -14,8 +14,10 @@ from factcheck.errors import ConfigError
 def test_default_toml_holds_every_field_with_its_default():
     data = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     defaults = Settings()
-    expected = {s.name: {f.name: getattr(getattr(defaults, s.name), f.name) for f in fields(getattr(defaults, s.name))}
-                for s in fields(Settings)}
+    expected = {
+        s.name: {f.name: getattr(getattr(defaults, s.name), f.name) for f in fields(getattr(defaults, s.name))}
+        for s in fields(Settings)
+    }
     assert data == expected
 
 
@@ -25,15 +27,21 @@ def test_default_config_does_not_depend_on_the_working_directory(tmp_path, monke
     assert load_settings() == Settings()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"index": {"approximate": "pq"}}, "index.approximate: must be one of ivf, hnsw, not 'pq'"),
-    ({"aggregate": {"relevance_floor": 0.7}}, "aggregate.relevance_floor (0.7) must be below aggregate.relevance_full (0.65)"),
-    ({"retrieve": {"top_k": 0}}, "retrieve.top_k: must be at least 1"),
-    ({"retrieve": {"top_k": 60}}, "retrieve.candidates (50) must be at least retrieve.top_k (60)"),
-    ({"retrieve": {"min_similarity": 1.5}}, "retrieve.min_similarity: must be at most 1.0"),
-    ({"index": {"keep_versions": 0}}, "index.keep_versions: must be at least 1"),
-    ({"index": {"shard_size": -1}}, "index.shard_size: must not be negative"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"index": {"approximate": "pq"}}, "index.approximate: must be one of ivf, hnsw, not 'pq'"),
+        (
+            {"aggregate": {"relevance_floor": 0.7}},
+            "aggregate.relevance_floor (0.7) must be below aggregate.relevance_full (0.65)",
+        ),
+        ({"retrieve": {"top_k": 0}}, "retrieve.top_k: must be at least 1"),
+        ({"retrieve": {"top_k": 60}}, "retrieve.candidates (50) must be at least retrieve.top_k (60)"),
+        ({"retrieve": {"min_similarity": 1.5}}, "retrieve.min_similarity: must be at most 1.0"),
+        ({"index": {"keep_versions": 0}}, "index.keep_versions: must be at least 1"),
+        ({"index": {"shard_size": -1}}, "index.shard_size: must not be negative"),
+    ],
+)
 def test_values_out_of_range_are_refused_with_their_key(data, message):
     with pytest.raises(ConfigError) as error:
         settings_from_dict(data, origin="my.toml")

@@ -1,7 +1,7 @@
 import pytest
 
-from factcheck.text.alignment import find_conflict, overlap, specifics_stated
 from factcheck.stance import RulesStance
+from factcheck.text.alignment import find_conflict, overlap, specifics_stated
 
 CONFLICTS = [
     ("North Korea accepted the offer.", "North Korea rejected the offer.", "antonym"),
@@ -10,20 +10,44 @@ CONFLICTS = [
     ("The company confirmed talks with the union.", "The company did not confirm talks with the union.", "negation"),
     ("Talks were held in Harlow.", "Talks were held in Denby.", "place"),
     ("The dam was built in 1972.", "The dam, built in 1962, holds water.", "date"),
-    ("The US has about 18,500 troops in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills.", "number"),
+    (
+        "The US has about 18,500 troops in South Korea.",
+        "The US, which has about 28,500 troops stationed in South Korea, holds drills.",
+        "number",
+    ),
     ("The water level was rising on Thursday.", "By Thursday the water level was falling.", "antonym"),
-    ("Spokesperson Priya Raman said engineers were monitoring the dam.", "Spokesperson Colin Hadley said engineers were monitoring the dam.", "entity"),
+    (
+        "Spokesperson Priya Raman said engineers were monitoring the dam.",
+        "Spokesperson Colin Hadley said engineers were monitoring the dam.",
+        "entity",
+    ),
     # one sentence ends on the place, the other goes on after it
-    ("The ferry has about 40 crew based in Harlow.", "The ferry, which has about 40 crew based in North Denby, sails daily.", "place"),
+    (
+        "The ferry has about 40 crew based in Harlow.",
+        "The ferry, which has about 40 crew based in North Denby, sails daily.",
+        "place",
+    ),
     # the negation sits before the first word the two share: "did not | stop the sirens"
-    ("The county did not stop the flood sirens.", "Its steps included stopping the flood sirens and closing two bridges.", "negation"),
+    (
+        "The county did not stop the flood sirens.",
+        "Its steps included stopping the flood sirens and closing two bridges.",
+        "negation",
+    ),
 ]
 AGREEMENTS = [
-    ("The US has about 28,500 troops stationed in South Korea.", "The US, which has about 28,500 troops stationed in South Korea, holds drills."),
+    (
+        "The US has about 28,500 troops stationed in South Korea.",
+        "The US, which has about 28,500 troops stationed in South Korea, holds drills.",
+    ),
     ("The dam was built in 1962.", "The dam, built in 1962, holds water."),
-    ("The evacuation order was issued on Tuesday, March 3.",
-     "Residents remain under the evacuation order that was issued on Tuesday, March 3, however, and officials would not say when people could go home."),
-    ("About 120 homes in Castor Ford were flooded.", "Some 4,800 people from Millbrook and Castor Ford have now been out of their homes for three nights."),
+    (
+        "The evacuation order was issued on Tuesday, March 3.",
+        "Residents remain under the evacuation order that was issued on Tuesday, March 3, however, and officials would not say when people could go home.",
+    ),
+    (
+        "About 120 homes in Castor Ford were flooded.",
+        "Some 4,800 people from Millbrook and Castor Ford have now been out of their homes for three nights.",
+    ),
     ("Some 4,800 people were evacuated.", "About 4,800 people were evacuated from Millbrook."),
 ]
 
@@ -46,11 +70,13 @@ def test_unrelated_sentences_are_not_compared():
 
 def test_rules_stance_labels():
     model = RulesStance()
-    refute, support, neutral = model.classify_batch([
-        ("The union accepted the offer.", "The union rejected the offer."),
-        ("The union accepted the offer on Monday.", "On Monday the union accepted the offer, officials said."),
-        ("The union accepted the offer.", "Tomato prices rose sharply last year."),
-    ])
+    refute, support, neutral = model.classify_batch(
+        [
+            ("The union accepted the offer.", "The union rejected the offer."),
+            ("The union accepted the offer on Monday.", "On Monday the union accepted the offer, officials said."),
+            ("The union accepted the offer.", "Tomato prices rose sharply last year."),
+        ]
+    )
     assert (refute.label, refute.conflict_type) == ("refutes", "antonym")
     assert support.label == "supports" and neutral.label == "neutral"
     for result in (refute, support, neutral):
@@ -62,8 +88,14 @@ def test_support_needs_the_claims_numbers_and_dates():
     assert not specifics_stated("About 9,000 people were evacuated.", "Thousands of people were evacuated from the valley.")
     assert not specifics_stated("The dam was built in 1962.", "The dam was built to protect the valley.")
     rules = RulesStance()
-    [number] = rules.classify_batch([("About 9,000 people were evacuated from the valley.",
-                                      "Thousands of people were evacuated from the valley as the river rose.")])
+    [number] = rules.classify_batch(
+        [
+            (
+                "About 9,000 people were evacuated from the valley.",
+                "Thousands of people were evacuated from the valley as the river rose.",
+            )
+        ]
+    )
     assert number.label == "neutral"
 
 
@@ -80,8 +112,10 @@ def test_one_lexicon_of_opposites_for_the_rules_and_the_training_generator():
 def test_irregular_and_suffixed_opposites_are_conflicts():
     from factcheck.text.alignment import find_conflict
 
-    for claim, evidence in [("Prices rose sharply in May.", "Prices fell sharply in May."),
-                            ("The road is dangerous.", "The road is safe."),
-                            ("The hostages were released on Friday.", "The hostages are still being held on Friday.")]:
+    for claim, evidence in [
+        ("Prices rose sharply in May.", "Prices fell sharply in May."),
+        ("The road is dangerous.", "The road is safe."),
+        ("The hostages were released on Friday.", "The hostages are still being held on Friday."),
+    ]:
         conflict = find_conflict(claim, evidence)
         assert conflict is not None and conflict.type == "antonym", (claim, evidence)

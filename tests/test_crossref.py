@@ -8,12 +8,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from factcheck.crossref.attribution import attribute
 from factcheck.crossref import Statement, cross_reference, time_relation
+from factcheck.crossref.attribution import attribute
 from factcheck.index import load_index
 from factcheck.models import Claim, Evidence, Verdict
 from factcheck.pipeline import build_index, claims_from_index, verify_claims
 from factcheck.report.crossref import render_crossref_html, render_crossref_markdown
+
 from conftest import CORPUS, FIXTURES, ROOT
 
 XREF = FIXTURES / "crossref"
@@ -34,8 +35,11 @@ def fixture_run(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("xref")
     settings = Settings().with_overrides(
-        embedder={"backend": "hash", "model": ""}, stance={"backend": "rules"}, index={"dir": str(tmp / "index")},
-        retrieve={"min_similarity": 0.2}, aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
+        embedder={"backend": "hash", "model": ""},
+        stance={"backend": "rules"},
+        index={"dir": str(tmp / "index")},
+        retrieve={"min_similarity": 0.2},
+        aggregate={"relevance_floor": 0.2, "relevance_full": 0.5},
     )
     return _run_all(settings, XREF)
 
@@ -44,11 +48,26 @@ def fixture_run(tmp_path_factory):
 
 ATTRIBUTIONS = [
     ("Kim Yo Jong said North Korea has no interest in talks with Seoul.", "Kim Yo Jong", "said", False),
-    ("In a statement carried by the state Korean Central News Agency Kim Yo Jong, the powerful sister of leader "
-     "Kim Jong Un, declared that Pyongyang has no interest in any meeting.", "Kim Yo Jong", "declared", False),
-    ("Dr. A. J. Porter, Northvale's chief executive, denied that the company had ignored earlier warnings.", "Dr. A. J. Porter", "denied", True),
+    (
+        "In a statement carried by the state Korean Central News Agency Kim Yo Jong, the powerful sister of leader "
+        "Kim Jong Un, declared that Pyongyang has no interest in any meeting.",
+        "Kim Yo Jong",
+        "declared",
+        False,
+    ),
+    (
+        "Dr. A. J. Porter, Northvale's chief executive, denied that the company had ignored earlier warnings.",
+        "Dr. A. J. Porter",
+        "denied",
+        True,
+    ),
     ("The company's spokesperson, Priya Raman, said engineers were monitoring the structure.", "Priya Raman", "said", False),
-    ("Engineers first discovered the cracks on Feb. 28, according to a county incident log.", "a county incident log", "according to", False),
+    (
+        "Engineers first discovered the cracks on Feb. 28, according to a county incident log.",
+        "a county incident log",
+        "according to",
+        False,
+    ),
     ('"We will not give up. We never have," she said.', "she", "said", False),
     ("The drills have been suspended since 2018, KCNA said on Wednesday.", "KCNA", "said", False),
     ("Kim Yo-jong’s statement also dismissed speculation that Kim might attend the summit.", "Kim Yo-jong", "statement", False),
@@ -63,11 +82,14 @@ def test_attribution_finds_speaker_and_verb(sentence, speaker, verb, denial):
     assert (found.speaker, found.verb, found.denial) == (speaker, verb, denial)
 
 
-@pytest.mark.parametrize("sentence", [
-    "About 120 homes in Castor Ford were flooded when the Oswin burst its banks on Tuesday night.",
-    "The US, which has about 28,500 troops stationed in South Korea, has been holding drills.",
-    "Despite the delay, the need to rebuild trust and talks remain.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "About 120 homes in Castor Ford were flooded when the Oswin burst its banks on Tuesday night.",
+        "The US, which has about 28,500 troops stationed in South Korea, has been holding drills.",
+        "Despite the delay, the need to rebuild trust and talks remain.",
+    ],
+)
 def test_outlets_own_statements_have_no_speaker(sentence):
     assert attribute(sentence) is None
 
@@ -79,14 +101,17 @@ def _statement(text, outlet, date):
     return Statement(id=outlet, text=text, outlet=outlet, date=date, location=f"{outlet}.txt:1", article=outlet)
 
 
-@pytest.mark.parametrize("date_a, date_b, kind, later_text, label", [
-    ("2026-01-10", "2026-01-10", "number", "Seven people died.", "contradiction"),
-    ("2026-01-10", "2026-01-12", "number", "Seven people have now died.", "superseded"),
-    ("2026-01-10", "2026-01-12", "number", "Seven people died.", "contradiction"),  # no sign of an update
-    ("2026-01-10", "2026-01-12", "antonym", "The council has now rejected it.", "contradiction"),
-    ("2025-06-01", "2026-01-10", "antonym", "The council rejected it.", "changed over time"),
-    (None, "2025-07-28", "antonym", "North Korea rejected the offer.", "date unknown"),
-])
+@pytest.mark.parametrize(
+    "date_a, date_b, kind, later_text, label",
+    [
+        ("2026-01-10", "2026-01-10", "number", "Seven people died.", "contradiction"),
+        ("2026-01-10", "2026-01-12", "number", "Seven people have now died.", "superseded"),
+        ("2026-01-10", "2026-01-12", "number", "Seven people died.", "contradiction"),  # no sign of an update
+        ("2026-01-10", "2026-01-12", "antonym", "The council has now rejected it.", "contradiction"),
+        ("2025-06-01", "2026-01-10", "antonym", "The council rejected it.", "changed over time"),
+        (None, "2025-07-28", "antonym", "North Korea rejected the offer.", "date unknown"),
+    ],
+)
 def test_time_relation(date_a, date_b, kind, later_text, label):
     a = _statement("Three people died.", "A", date_a)
     b = _statement(later_text, "B", date_b)
@@ -201,9 +226,20 @@ class _Page(HTMLParser):
 
 def test_html_and_markdown_escape_quoted_text():
     evil = "<script>alert(1)</script> | *bold* [x](http://e.example)"
-    evidence = Evidence(sentence=evil, sentence_id="b:1", article="b", title=None, source="Out<let>", date="2026-01-02",
-                        location="b.txt:1", similarity=0.9, stance="refutes", score=0.9, conflict_type="number",
-                        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05})
+    evidence = Evidence(
+        sentence=evil,
+        sentence_id="b:1",
+        article="b",
+        title=None,
+        source="Out<let>",
+        date="2026-01-02",
+        location="b.txt:1",
+        similarity=0.9,
+        stance="refutes",
+        score=0.9,
+        conflict_type="number",
+        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05},
+    )
     claim = Claim("a:1", "About 12 <b>homes</b> flooded.", article_id="a", source="A & B", date="2026-01-01", location="a.txt:1")
     verdicts = [Verdict(claim, "contradicted", 0.9, [evidence], "1 outlet(s) conflict")]
     from factcheck.config import Settings
@@ -227,13 +263,32 @@ def test_cli_all_writes_markdown_json_and_html(tmp_path):
     index = str(tmp_path / "index")
     assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
     report, page = tmp_path / "r.md", tmp_path / "r.html"
-    run = _cli("verify", "--all", "--index", index, "--embedder", "hash", "--report", str(report), "--html", str(page), "--format", "json")
+    run = _cli(
+        "verify",
+        "--all",
+        "--index",
+        index,
+        "--embedder",
+        "hash",
+        "--report",
+        str(report),
+        "--html",
+        str(page),
+        "--format",
+        "json",
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)  # --format json: the report JSON, alone on stdout
     assert {"clusters", "matrix", "conflicts", "single_source", "claims", "summary"} <= set(data)
     assert data == json.loads(report.with_suffix(".json").read_text())
     text = report.read_text()
-    order = ["## Summary", "## Conflicts", "## Claims several outlets make", "## Source agreement matrix", "## Single-source claims"]
+    order = [
+        "## Summary",
+        "## Conflicts",
+        "## Claims several outlets make",
+        "## Source agreement matrix",
+        "## Single-source claims",
+    ]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
     assert "changed over time" in text and "superseded" in text and "Tomas Brandt" in text
     parser = _Page()
@@ -248,8 +303,19 @@ def test_html_for_typed_in_claims_shows_their_evidence(tmp_path):
     index = str(tmp_path / "index")
     assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash").returncode == 0
     page = tmp_path / "claims.html"
-    run = _cli("verify", "Seven people have died in the Brennock landslide.", "--index", index, "--embedder", "hash",
-               "--report", str(tmp_path / "r.md"), "--html", str(page), "-q")
+    run = _cli(
+        "verify",
+        "Seven people have died in the Brennock landslide.",
+        "--index",
+        index,
+        "--embedder",
+        "hash",
+        "--report",
+        str(tmp_path / "r.md"),
+        "--html",
+        str(page),
+        "-q",
+    )
     assert run.returncode == 0, run.stderr
     parser = _Page()
     parser.feed(page.read_text())
@@ -271,10 +337,19 @@ def test_cli_as_of(tmp_path):
     assert bad.returncode == 1 and "--as-of takes a date" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.parametrize("claim, evidence", [
-    ("North Korea silent on South Korean offer for military peace talks", "North Korea Rejects South Korean President’s Peace Offer"),
-    ("North Korea has remained silent on offers of peace talks with South Korea.", "North Korea Rejects South Korea’s Peace Talks"),
-])
+@pytest.mark.parametrize(
+    "claim, evidence",
+    [
+        (
+            "North Korea silent on South Korean offer for military peace talks",
+            "North Korea Rejects South Korean President’s Peace Offer",
+        ),
+        (
+            "North Korea has remained silent on offers of peace talks with South Korea.",
+            "North Korea Rejects South Korea’s Peace Talks",
+        ),
+    ],
+)
 def test_silence_and_rejection_conflict_even_in_title_case(claim, evidence):
     from factcheck.text.alignment import find_conflict
 

@@ -15,18 +15,27 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not SEEDS.is_dir(), reason=NO
 def report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("seeds")
     cli = [sys.executable, "-m", "factcheck.cli"]
-    built = subprocess.run([*cli, "build-index", str(SEEDS), "--index", str(tmp / "index")], capture_output=True, text=True, cwd=ROOT)
+    built = subprocess.run(
+        [*cli, "build-index", str(SEEDS), "--index", str(tmp / "index")], capture_output=True, text=True, cwd=ROOT
+    )
     assert built.returncode == 0, built.stderr
-    checked = subprocess.run([*cli, "verify", "--all", "--index", str(tmp / "index"), "--report", str(tmp / "r.md"), "-q"],
-                             capture_output=True, text=True, cwd=ROOT)
+    checked = subprocess.run(
+        [*cli, "verify", "--all", "--index", str(tmp / "index"), "--report", str(tmp / "r.md"), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert checked.returncode == 0, checked.stderr
     return json.loads((tmp / "r.json").read_text()), (tmp / "r.md").read_text()
 
 
 def test_the_2025_rejection_is_one_cluster_across_three_outlets(report):
     data, _ = report
-    rejection = [c for c in data["clusters"] if "reject" in " ".join(s["text"] for s in c["statements"]).lower()
-                 and len(c["corroborating"]) >= 3]
+    rejection = [
+        c
+        for c in data["clusters"]
+        if "reject" in " ".join(s["text"] for s in c["statements"]).lower() and len(c["corroborating"]) >= 3
+    ]
     assert rejection, [c["corroborating"] for c in data["clusters"]]
     outlets = set(rejection[0]["corroborating"])
     assert "Clash Report" in outlets and len(outlets) == 3
@@ -44,7 +53,7 @@ def test_undated_silence_is_never_a_plain_contradiction_of_the_rejection(report)
 def test_troop_figure_is_single_source(report):
     data, markdown = report
     assert any("28,500 troops" in s["text"] and s["outlet"] == "Press TV" for s in data["single_source"])
-    single = markdown[markdown.index("## Single-source claims"):]
+    single = markdown[markdown.index("## Single-source claims") :]
     assert "28,500 troops" in single.split("## Appendix")[0]
 
 

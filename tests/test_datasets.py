@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.errors import DatasetError
 from factcheck.eval.datasets import (
     DATASETS,
     climate_fever_split,
@@ -12,7 +13,7 @@ from factcheck.eval.datasets import (
     load_dataset,
     load_fnc1_train_bodies,
 )
-from factcheck.errors import DatasetError
+
 from conftest import NO_DATASETS
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
@@ -20,16 +21,19 @@ needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=NO_DATASETS)
 
 
 @needs_data
-@pytest.mark.parametrize("name, split, n, labels", [
-    ("fnc-1", "test", 25413, {"unrelated": 18349, "discuss": 4464, "agree": 1903, "disagree": 697}),
-    ("emergent", "test", 524, {"supports": 246, "neutral": 187, "refutes": 91}),
-    ("sick", "test", 4906, {"neutral": 2790, "supports": 1404, "refutes": 712}),
-    ("fever-symmetric", "test", 712, {"supports": 356, "refutes": 356}),
-    ("healthver", "test", 1823, {"supports": 671, "refutes": 425, "neutral": 727}),
-    ("covid-fact", "test", 401, {"refutes": 271, "supports": 130}),
-    ("scifact", "dev", 209, {"supports": 138, "refutes": 71}),
-    ("rte", "dev", 277, {"supports": 146, "not_supports": 131}),
-])
+@pytest.mark.parametrize(
+    "name, split, n, labels",
+    [
+        ("fnc-1", "test", 25413, {"unrelated": 18349, "discuss": 4464, "agree": 1903, "disagree": 697}),
+        ("emergent", "test", 524, {"supports": 246, "neutral": 187, "refutes": 91}),
+        ("sick", "test", 4906, {"neutral": 2790, "supports": 1404, "refutes": 712}),
+        ("fever-symmetric", "test", 712, {"supports": 356, "refutes": 356}),
+        ("healthver", "test", 1823, {"supports": 671, "refutes": 425, "neutral": 727}),
+        ("covid-fact", "test", 401, {"refutes": 271, "supports": 130}),
+        ("scifact", "dev", 209, {"supports": 138, "refutes": 71}),
+        ("rte", "dev", 277, {"supports": 146, "not_supports": 131}),
+    ],
+)
 def test_label_counts_match_source_md(name: str, split: str, n: int, labels: dict) -> None:
     pairs = load_dataset(name, data_dir=DATA, split=split)
     assert len(pairs) == n
@@ -43,7 +47,10 @@ def test_label_mapping_on_real_rows() -> None:
     assert first.claim.startswith("ISIS leader Abu Bakr al-Baghdadi was wounded")
     assert (first.original_label, first.label) == ("for", "supports")
     assert {(p.original_label, p.label) for p in emergent} == {
-        ("for", "supports"), ("against", "refutes"), ("observing", "neutral")}
+        ("for", "supports"),
+        ("against", "refutes"),
+        ("observing", "neutral"),
+    }
     sick = {p.group: p for p in load_dataset("sick", data_dir=DATA, split="train")}
     # pair 1 is NEUTRAL; sentence_A is the evidence, sentence_B the claim
     assert sick["pair:1"].label == "neutral"
@@ -96,5 +103,7 @@ def test_missing_file_and_unknown_names(tmp_path: Path) -> None:
 
 
 def test_detokenize_fever() -> None:
-    assert detokenize_fever("Bad Romance -LRB- song -RRB- is a single , by Gaga 's label .") == \
-        "Bad Romance (song) is a single, by Gaga's label."
+    assert (
+        detokenize_fever("Bad Romance -LRB- song -RRB- is a single , by Gaga 's label .")
+        == "Bad Romance (song) is a single, by Gaga's label."
+    )

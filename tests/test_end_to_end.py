@@ -10,9 +10,14 @@ from conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
 EXPECTED = {  # claim id in examples/claims.jsonl -> verdict the planted corpus calls for
-    "c1": "supported", "c2": "supported", "c5": "supported",
-    "c6": "contradicted", "c7": "contradicted", "c8": "contradicted",
-    "c11": "unverified", "c12": "unverified",
+    "c1": "supported",
+    "c2": "supported",
+    "c5": "supported",
+    "c6": "contradicted",
+    "c7": "contradicted",
+    "c8": "contradicted",
+    "c11": "unverified",
+    "c12": "unverified",
 }
 # c9 ("the water level ... was rising on Thursday") should be contradicted. The default stance
 # finds the conflict (rising vs falling), but its learned model also reads "the death toll has
@@ -29,7 +34,9 @@ def report(tmp_path_factory):
     out = tmp / "claims.md"
     checked = subprocess.run(
         [*cli, "verify", "--index", index, "--claims-file", str(ROOT / "examples" / "claims.jsonl"), "--report", str(out)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert checked.returncode == 0, checked.stderr
     return out.read_text(), json.loads(out.with_suffix(".json").read_text())

@@ -7,6 +7,7 @@ import pytest
 from factcheck.errors import IndexDamagedError, IndexMismatchError, InputError, NoIndexError
 from factcheck.index import current_version, load_index
 from factcheck.pipeline import build_index
+
 from conftest import CORPUS, FIXTURES
 
 
@@ -109,7 +110,12 @@ def test_build_in_batches_equals_one_batch(tmp_path, hash_settings, batch):
         a = build_index([folder], index_dir=one, settings=hash_settings, batch_sentences=10**9, **kwargs)
         b = build_index([folder], index_dir=many, settings=hash_settings, batch_sentences=batch, **kwargs)
         assert (a.articles_new, a.articles_replaced, a.sentences_new, a.sentences_total, a.embedded) == (
-            b.articles_new, b.articles_replaced, b.sentences_new, b.sentences_total, b.embedded)
+            b.articles_new,
+            b.articles_replaced,
+            b.sentences_new,
+            b.sentences_total,
+            b.embedded,
+        )
         left, right = load_index(one), load_index(many)
         pd.testing.assert_frame_equal(left.articles, right.articles)
         pd.testing.assert_frame_equal(left.sentences, right.sentences)

@@ -6,6 +6,7 @@ import pytest
 
 from factcheck.errors import InputError
 from factcheck.ingest import expand_paths, iter_articles, parse_date, read_file
+
 from conftest import CORPUS, FIXTURES, NO_SEEDS, SEEDS
 
 
@@ -89,8 +90,9 @@ def test_directory_walk_streams_in_sorted_path_order(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("text")
     os.symlink(tmp_path / "b", tmp_path / "linked")  # like rglob, a link to a directory is not followed
-    expected = [p for p in sorted(tmp_path.rglob("*"))
-                if p.is_file() and p.suffix in SUPPORTED_SUFFIXES and ".hidden" not in p.parts]
+    expected = [
+        p for p in sorted(tmp_path.rglob("*")) if p.is_file() and p.suffix in SUPPORTED_SUFFIXES and ".hidden" not in p.parts
+    ]
     assert list(iter_paths([tmp_path])) == expand_paths([tmp_path]) == expected
     assert list(iter_paths([tmp_path, tmp_path / "b", str(tmp_path / "*.txt")])) == expected  # each file once
 
@@ -115,10 +117,17 @@ def test_article_ids_are_content_hashes(tmp_path):
     assert a.id == b.id
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("March 4, 2026", "2026-03-04"), ("2026-03-04T08:00:00Z", "2026-03-04"), ("4 March 2026", "2026-03-04"),
-    ("Oct. 15, 2014", "2014-10-15"), ("yesterday-ish", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("March 4, 2026", "2026-03-04"),
+        ("2026-03-04T08:00:00Z", "2026-03-04"),
+        ("4 March 2026", "2026-03-04"),
+        ("Oct. 15, 2014", "2014-10-15"),
+        ("yesterday-ish", None),
+        ("", None),
+    ],
+)
 def test_parse_date(raw, expected):
     assert parse_date(raw) == expected
 
@@ -132,8 +141,20 @@ def test_seed_pages_ingest_cleanly():
     assert articles["000"].source == "Blaze Media"
     assert articles["000"].date is None  # the copyright year is not a publication date
     everything = "\n".join(a.text for a in articles.values())
-    for junk in ("All rights reserved", "See also", "Want to leave a tip", "Already a subscriber", "Shares:",
-                 "Leave a Reply", "SHARE THIS ARTICLE", "Related Topics", "Getty Images", "Photo via AFP",
-                 "alternate addresses", "Reunification Policy", "Comments"):
+    for junk in (
+        "All rights reserved",
+        "See also",
+        "Want to leave a tip",
+        "Already a subscriber",
+        "Shares:",
+        "Leave a Reply",
+        "SHARE THIS ARTICLE",
+        "Related Topics",
+        "Getty Images",
+        "Photo via AFP",
+        "alternate addresses",
+        "Reunification Policy",
+        "Comments",
+    ):
         assert junk not in everything, junk
     assert "28,500 troops" in articles["003"].text

@@ -12,9 +12,26 @@ from conftest import ROOT
 PACKAGE = ROOT / "factcheck"
 # the rooms in pipeline order (docs/ARCHITECTURE.md); a module may import its own room or an earlier one
 ROOMS = [
-    "errors", "models", "config", "files", "progress", "text", "backends",
-    "ingest", "segment", "embed", "index", "engines", "retrieve", "stance", "aggregate", "crossref", "report",
-    "pipeline", "eval", "cli",
+    "errors",
+    "models",
+    "config",
+    "files",
+    "progress",
+    "text",
+    "backends",
+    "ingest",
+    "segment",
+    "embed",
+    "index",
+    "engines",
+    "retrieve",
+    "stance",
+    "aggregate",
+    "crossref",
+    "report",
+    "pipeline",
+    "eval",
+    "cli",
 ]
 # the stance work's v2 training corpus and the trainer call each other (lazily); untangle when it lands
 KNOWN_CYCLES = {("factcheck.eval.corpus", "factcheck.eval.train")}

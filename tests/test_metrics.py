@@ -34,8 +34,7 @@ def test_accuracy_macro_f1_per_class_confusion() -> None:
     assert per["refutes"]["recall"] == pytest.approx(1.0)
     assert per["refutes"]["f1"] == pytest.approx(2 / 3)
     assert per["neutral"]["f1"] == 0.0
-    assert metrics.macro_f1(gold, predicted, ["supports", "refutes", "neutral"]) == pytest.approx(
-        (0.5 + 2 / 3 + 0.0) / 3)
+    assert metrics.macro_f1(gold, predicted, ["supports", "refutes", "neutral"]) == pytest.approx((0.5 + 2 / 3 + 0.0) / 3)
     matrix = metrics.confusion(gold, predicted, ["supports", "refutes", "neutral"])
     assert matrix["supports"] == {"supports": 1, "refutes": 1, "neutral": 0}
     assert matrix["neutral"]["supports"] == 1

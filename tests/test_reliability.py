@@ -19,6 +19,7 @@ from factcheck.errors import IndexDamagedError, IndexLockedError
 from factcheck.index import current_version, load_index, writer_lock
 from factcheck.index.store import BUILD_STAGES, CRASH_ENV
 from factcheck.pipeline import build_index, claims_from_texts, verify_claims
+
 from conftest import CORPUS, ROOT, write_corpus
 
 MORE = 160  # articles added by the build under test: a few seconds with the hash embedder
@@ -27,8 +28,24 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
 
 def _build_process(corpus: Path, index: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "factcheck.cli", "build-index", str(corpus), "--index", str(index), "--embedder", "hash", "-q", *extra],
-        cwd=ROOT, env={**ENV, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "factcheck.cli",
+            "build-index",
+            str(corpus),
+            "--index",
+            str(index),
+            "--embedder",
+            "hash",
+            "-q",
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**ENV, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -120,7 +137,10 @@ def test_lock_refuses_or_waits(tmp_path, hash_settings):
         with pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
             build_index([CORPUS], index_dir=index, settings=hash_settings)
     assert refused.returncode == 1 and "Traceback" not in err
-    assert f"Another build is writing {index} (pid {os.getpid()}); wait for it to finish, or run build-index with --wait" in " ".join(err.split())
+    assert (
+        f"Another build is writing {index} (pid {os.getpid()}); wait for it to finish, or run build-index with --wait"
+        in " ".join(err.split())
+    )
     assert not index.joinpath("CURRENT").exists()
 
     held = threading.Event()
@@ -203,8 +223,11 @@ def test_damaged_file_is_reported_even_without_checksums(built):
             load_index(index, verify=False)
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe garbage", b"../../etc", b"v-20260101T000000-missing\n"],
-                         ids=["empty", "binary", "outside", "missing-version"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\xff\xfe garbage", b"../../etc", b"v-20260101T000000-missing\n"],
+    ids=["empty", "binary", "outside", "missing-version"],
+)
 def test_damaged_current_pointer(built, content):
     index, _ = built
     (index / "CURRENT").write_bytes(content)
@@ -224,7 +247,9 @@ def test_manifest_with_missing_fields_is_damaged(built):
 def test_damaged_index_through_the_cli_and_rebuild(built, hash_settings):
     index, version = built
     _truncate(version / "vectors.npy")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "factcheck.cli", *a], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    run = lambda *a: subprocess.run(
+        [sys.executable, "-m", "factcheck.cli", *a], cwd=ROOT, env=ENV, capture_output=True, text=True
+    )
     checked = run("verify", "--index", str(index), "--embedder", "hash", "The dam opened on Tuesday.")
     assert checked.returncode == 1 and "is damaged" in checked.stderr and "Traceback" not in checked.stderr
     added = run("build-index", str(CORPUS), "--index", str(index), "--embedder", "hash", "-q")

@@ -22,6 +22,7 @@ from factcheck.report.charts import render_charts
 from factcheck.report.claimreview import BEST_RATING, RATING_SCALE, WORST_RATING, claimreview_jsonld, claimreview_text
 from factcheck.report.crossref import crossref_json, render_crossref_html, render_crossref_markdown
 from factcheck.report.markdown import differing_spans, escape_marked, render_markdown, report_json
+
 from conftest import FIXTURES, ROOT
 
 XREF = FIXTURES / "crossref"
@@ -41,8 +42,21 @@ def runs(tmp_path_factory):
     common = ["--index", index, "--embedder", "hash", "-q"]
     old = _cli("verify", "--all", *common, "--as-of", "2026-01-11", "--report", str(tmp / "old.md"))
     assert old.returncode == 0, old.stderr
-    new = _cli("verify", "--all", *common, "--report", str(tmp / "new.md"), "--html", str(tmp / "new.html"),
-               "--since", str(tmp / "old.json"), "--claimreview", str(tmp / "reviews.jsonld"), "--author", "Brennock Checkers")
+    new = _cli(
+        "verify",
+        "--all",
+        *common,
+        "--report",
+        str(tmp / "new.md"),
+        "--html",
+        str(tmp / "new.html"),
+        "--since",
+        str(tmp / "old.json"),
+        "--claimreview",
+        str(tmp / "reviews.jsonld"),
+        "--author",
+        "Brennock Checkers",
+    )
     assert new.returncode == 0, new.stderr
     return tmp
 
@@ -61,7 +75,7 @@ def test_markdown_html_and_json_mark_the_difference(runs):
     for c in marked:
         for side in (c["claim"], c["evidence"]):
             for span in side["spans"]:
-                assert side["text"][span["start"]:span["end"]] == span["text"]
+                assert side["text"][span["start"] : span["end"]] == span["text"]
                 assert span["role"] == c["conflict_type"]
                 assert span["text"] in bold  # the same words are bold in the Markdown
     page = (runs / "new.html").read_text()
@@ -197,10 +211,24 @@ def test_format_claimreview_prints_json_ld_and_a_configured_author(tmp_path):
     index = str(tmp_path / "index")
     assert _cli("build-index", str(XREF), "--index", index, "--embedder", "hash", "-q").returncode == 0
     config = tmp_path / "site.toml"
-    config.write_text('[report]\nauthor = "Config Checkers"\nurl = "https://checks.example/brennock"\n'
-                      'author_url = "https://checks.example/"\n', encoding="utf-8")
-    run = _cli("verify", "Seven people have died in the Brennock landslide.", "--index", index, "--embedder", "hash",
-               "--config", str(config), "--report", str(tmp_path / "r.md"), "--format", "claimreview")
+    config.write_text(
+        '[report]\nauthor = "Config Checkers"\nurl = "https://checks.example/brennock"\nauthor_url = "https://checks.example/"\n',
+        encoding="utf-8",
+    )
+    run = _cli(
+        "verify",
+        "Seven people have died in the Brennock landslide.",
+        "--index",
+        index,
+        "--embedder",
+        "hash",
+        "--config",
+        str(config),
+        "--report",
+        str(tmp_path / "r.md"),
+        "--format",
+        "claimreview",
+    )
     assert run.returncode == 0, run.stderr
     [review] = json.loads(run.stdout)
     assert review["author"] == {"@type": "Organization", "name": "Config Checkers", "url": "https://checks.example/"}
@@ -233,8 +261,11 @@ def _external(dom: _Dom) -> list[str]:
     """Anything the page would fetch: a src, href, srcset, action, poster or data that leaves the file."""
     fetched = []
     for tag, name, value in dom.attributes:
-        if name in ("src", "href", "xlink:href", "srcset", "action", "poster", "data", "background") and \
-                re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", value, re.I) and not value.startswith("#"):
+        if (
+            name in ("src", "href", "xlink:href", "srcset", "action", "poster", "data", "background")
+            and re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", value, re.I)
+            and not value.startswith("#")
+        ):
             fetched.append(f"<{tag} {name}={value}>")
     return fetched
 
@@ -294,26 +325,50 @@ def test_since_opens_the_report_with_what_changed(runs):
 
 
 def test_since_against_the_same_articles_finds_nothing_new(runs, tmp_path):
-    run = _cli("verify", "--all", "--index", str(runs / "index"), "--embedder", "hash", "-q", "--since", str(runs / "new.json"),
-               "--report", str(tmp_path / "again.md"))
+    run = _cli(
+        "verify",
+        "--all",
+        "--index",
+        str(runs / "index"),
+        "--embedder",
+        "hash",
+        "-q",
+        "--since",
+        str(runs / "new.json"),
+        "--report",
+        str(tmp_path / "again.md"),
+    )
     assert run.returncode == 0, run.stderr
     changes = json.loads((tmp_path / "again.json").read_text())["changes"]
     assert changes["counts"] == dict.fromkeys(changes["counts"], 0)
     assert "- 0 new conflict(s); 0 from the previous report no longer found" in (tmp_path / "again.md").read_text()
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "no previous report at"),
-    ("{not json", "is not JSON (line 1"),
-    ('["a list"]', "is not a factcheck report"),
-    ('{"claims": [], "summary": {}}', "is a report of checked claims, not a cross-reference"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no previous report at"),
+        ("{not json", "is not JSON (line 1"),
+        ('["a list"]', "is not a factcheck report"),
+        ('{"claims": [], "summary": {}}', "is a report of checked claims, not a cross-reference"),
+    ],
+)
 def test_since_with_a_missing_or_wrong_file_is_one_clear_line(runs, tmp_path, content, message):
     old = tmp_path / "old.json"
     if content is not None:
         old.write_text(content, encoding="utf-8")
-    run = _cli("verify", "--all", "--index", str(runs / "index"), "--embedder", "hash", "--since", str(old),
-               "--report", str(tmp_path / "r.md"))
+    run = _cli(
+        "verify",
+        "--all",
+        "--index",
+        str(runs / "index"),
+        "--embedder",
+        "hash",
+        "--since",
+        str(old),
+        "--report",
+        str(tmp_path / "r.md"),
+    )
     assert run.returncode == 1 and message in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and not (tmp_path / "r.md").exists()
 
@@ -329,15 +384,41 @@ HOSTILE = "<script>alert(1)</script> **bold** | pipe `tick` </mark> [x](http://e
 
 
 def _hostile_run():
-    claim = Claim("a:1", f"About 120 homes flooded in Brennock {HOSTILE}.", article_id="a", source=f"Out{HOSTILE}",
-                  date="2026-01-01", location="a`|.txt:1")
-    evidence = Evidence(sentence=f"About 210 homes flooded in Brennock {HOSTILE}.", sentence_id="b:1", article="b",
-                        title=f"T {HOSTILE}", source="B </mark> **Ledger** | `x`", date="2026-01-03", location="b.txt:1",
-                        similarity=0.95, stance="refutes", score=0.9, conflict_type="number",
-                        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05})
-    support = Evidence(sentence=claim.text, sentence_id="c:1", article="c", title=HOSTILE, source="C <b>Post</b>",
-                       date="2026-01-02", location="c.txt:1", similarity=0.99, stance="supports", score=0.9,
-                       probabilities={"supports": 0.9, "refutes": 0.05, "neutral": 0.05})
+    claim = Claim(
+        "a:1",
+        f"About 120 homes flooded in Brennock {HOSTILE}.",
+        article_id="a",
+        source=f"Out{HOSTILE}",
+        date="2026-01-01",
+        location="a`|.txt:1",
+    )
+    evidence = Evidence(
+        sentence=f"About 210 homes flooded in Brennock {HOSTILE}.",
+        sentence_id="b:1",
+        article="b",
+        title=f"T {HOSTILE}",
+        source="B </mark> **Ledger** | `x`",
+        date="2026-01-03",
+        location="b.txt:1",
+        similarity=0.95,
+        stance="refutes",
+        score=0.9,
+        conflict_type="number",
+        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05},
+    )
+    support = Evidence(
+        sentence=claim.text,
+        sentence_id="c:1",
+        article="c",
+        title=HOSTILE,
+        source="C <b>Post</b>",
+        date="2026-01-02",
+        location="c.txt:1",
+        similarity=0.99,
+        stance="supports",
+        score=0.9,
+        probabilities={"supports": 0.9, "refutes": 0.05, "neutral": 0.05},
+    )
     verdicts = [Verdict(claim, "disputed", 0.6, [evidence, support], f"1 outlet(s) conflict {HOSTILE}")]
     return verdicts, cross_reference(verdicts, settings=Settings())
 
@@ -347,10 +428,14 @@ def test_hostile_text_in_markdown_marks_and_changes(tmp_path):
 
     verdicts, xref = _hostile_run()
     assert xref.conflicts
-    changes = Changes(since="2026-01-01T00:00:00+00:00", previous_report=f"old`{HOSTILE}.json",
-                      new_conflicts=list(xref.conflicts), changed_verdicts=[(verdicts[0], "supported")],
-                      new_single_source=[xref.conflicts[0].claim],
-                      articles_added=[{"id": "b", "path": "b`|.txt", "source": HOSTILE, "title": HOSTILE, "date": None}])
+    changes = Changes(
+        since="2026-01-01T00:00:00+00:00",
+        previous_report=f"old`{HOSTILE}.json",
+        new_conflicts=list(xref.conflicts),
+        changed_verdicts=[(verdicts[0], "supported")],
+        new_single_source=[xref.conflicts[0].claim],
+        articles_added=[{"id": "b", "path": "b`|.txt", "source": HOSTILE, "title": HOSTILE, "date": None}],
+    )
     markdown = render_crossref_markdown(xref, verdicts, changes=changes, charts={"timeline": "r (1)-timeline.svg"})
     plain = render_markdown(verdicts)
     for text in (markdown, plain):
@@ -372,9 +457,13 @@ def test_hostile_text_in_html_marks_charts_and_changes():
     from factcheck.report.changes import Changes
 
     verdicts, xref = _hostile_run()
-    changes = Changes(since="2026-01-01", previous_report=HOSTILE, new_conflicts=list(xref.conflicts),
-                      changed_verdicts=[(verdicts[0], "supported")],
-                      articles_added=[{"id": "b", "path": HOSTILE, "source": HOSTILE, "title": HOSTILE, "date": None}])
+    changes = Changes(
+        since="2026-01-01",
+        previous_report=HOSTILE,
+        new_conflicts=list(xref.conflicts),
+        changed_verdicts=[(verdicts[0], "supported")],
+        articles_added=[{"id": "b", "path": HOSTILE, "source": HOSTILE, "title": HOSTILE, "date": None}],
+    )
     charts = render_charts(xref)  # "$5 $" is text, not mathtext: rendering does not fail on it
     assert set(charts) == {"agreement", "timeline"}
     for svg in charts.values():  # the standalone files: well-formed, the hostile names as text
@@ -387,7 +476,7 @@ def test_hostile_text_in_html_marks_charts_and_changes():
     assert "script" not in dom.tags and _external(dom) == []
     assert "&lt;script&gt;" in page and "&lt;/mark&gt;" in page and "C &lt;b&gt;Post&lt;/b&gt;" in page
     assert page.count("<mark") == page.count("</mark>") > 0
-    assert "<mark class=\"number\">120</mark>" in page and "<mark class=\"number\">210</mark>" in page
+    assert '<mark class="number">120</mark>' in page and '<mark class="number">210</mark>' in page
     assert "$5 $" in "".join(dom.text)  # in the chart labels too, as text
 
 
@@ -398,8 +487,9 @@ def test_hostile_text_in_json_and_json_ld():
     assert conflict["claim"]["text"].endswith(f"{HOSTILE}.")  # the JSON keeps the text as it was
     assert [s["text"] for s in conflict["claim"]["spans"]] == ["120"]
     assert report_json(verdicts)["claims"][0]["evidence"][0]["spans"][0]["text"] == "210"
-    reviews = claimreview_jsonld(verdicts, articles={}, author=f"Checkers {HOSTILE}", page_url="https://checks.example/r",
-                                 date_published="2026-01-04")
+    reviews = claimreview_jsonld(
+        verdicts, articles={}, author=f"Checkers {HOSTILE}", page_url="https://checks.example/r", date_published="2026-01-04"
+    )
     text = claimreview_text(reviews)
     assert "<" not in text and ">" not in text and "&" not in text  # safe inside <script type="application/ld+json">
     assert json.loads(text) == reviews and reviews[0]["claimReviewed"].endswith(f"{HOSTILE}.")
@@ -421,8 +511,17 @@ def test_html_report_in_headless_chromium(runs, tmp_path):
             pytest.fail("CI=true but chromium is not installed (.ci/run installs it with apt-get)")
         pytest.skip("chromium is not installed: apt-get install -y chromium to run this test")
     page = runs / "new.html"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--no-first-run", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     dom_run = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180)
     assert dom_run.returncode == 0, dom_run.stderr[-2000:]
     dom = _Dom()
@@ -431,16 +530,22 @@ def test_html_report_in_headless_chromium(runs, tmp_path):
     assert {"changes", "conflicts", "chart-agreement", "chart-timeline", "matrix"} <= set(dom.ids)
     assert dom.tags.count("svg") == 2 and dom.tags.count("path") > 20
     shot = tmp_path / "report.png"
-    subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1280,9000", "--hide-scrollbars", page.as_uri()],
-                   capture_output=True, timeout=180)
+    subprocess.run(
+        [browser, *flags, f"--screenshot={shot}", "--window-size=1280,9000", "--hide-scrollbars", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+    )
     assert shot.is_file() and shot.stat().st_size > 50_000
     from PIL import Image
 
     pixels = Image.open(shot).convert("RGB")
     colours = pixels.getcolors(maxcolors=1 << 20) or []
-    count = {name: sum(n for n, rgb in colours if test(*rgb)) for name, test in {
-        "mark": lambda r, g, b: r > 240 and 200 < g < 235 and 110 < b < 160,  # the <mark> background #ffe08a
-        "heatmap green": lambda r, g, b: g > r + 60 and g > b + 40,  # agreeing cells
-        "timeline red": lambda r, g, b: r > 150 and g < 80 and b < 70,  # contradiction lines and cells
-    }.items()}
+    count = {
+        name: sum(n for n, rgb in colours if test(*rgb))
+        for name, test in {
+            "mark": lambda r, g, b: r > 240 and 200 < g < 235 and 110 < b < 160,  # the <mark> background #ffe08a
+            "heatmap green": lambda r, g, b: g > r + 60 and g > b + 40,  # agreeing cells
+            "timeline red": lambda r, g, b: r > 150 and g < 80 and b < 70,  # contradiction lines and cells
+        }.items()
+    }
     assert all(n > 200 for n in count.values()), count  # drawn, not just present in the markup

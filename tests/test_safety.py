@@ -16,6 +16,7 @@ from factcheck.errors import IndexDamagedError
 from factcheck.index.store import _sha256, current_version, load_index
 from factcheck.pipeline import build_index, claims_from_texts, verify_claims
 from factcheck.report import default_report_path, render_markdown, report_json, write_report
+
 from conftest import CORPUS, ROOT
 
 HOSTILE_NAME = "evil`<img src=x onerror=alert(1)>`|x.txt"
@@ -31,7 +32,15 @@ def _unescaped_pipes(line: str) -> int:
 
 
 def test_no_pickle_or_remote_code_in_the_package():
-    banned = ["import pickle", "pickle.load", "allow_pickle=True", "read_pickle", "torch.load", "joblib", "trust_remote_code=True"]
+    banned = [
+        "import pickle",
+        "pickle.load",
+        "allow_pickle=True",
+        "read_pickle",
+        "torch.load",
+        "joblib",
+        "trust_remote_code=True",
+    ]
     for path in (ROOT / "factcheck").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         for word in banned:
@@ -61,9 +70,21 @@ def test_pickled_vectors_are_refused_not_loaded(tmp_path, hash_settings):
         canary.unlink(missing_ok=True)
 
 
-@pytest.mark.parametrize("name", [
-    "../../../etc/cron.d/evil", "..", ".", "", "a/b\\c:d", "`rm -rf`|<script>", "\x00\n\t", "x" * 500, "CON", "..hidden",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../etc/cron.d/evil",
+        "..",
+        ".",
+        "",
+        "a/b\\c:d",
+        "`rm -rf`|<script>",
+        "\x00\n\t",
+        "x" * 500,
+        "CON",
+        "..hidden",
+    ],
+)
 def test_report_file_names_are_sanitised(tmp_path, name):
     path = default_report_path(tmp_path / "reports", name)
     assert path.parent == tmp_path / "reports"
@@ -84,7 +105,9 @@ def test_hostile_article_through_the_whole_pipeline_to_the_report(tmp_path, monk
     index = str(tmp_path / "index")
     built = runner.invoke(app, ["build-index", str(corpus), "--index", index, "--embedder", "hash", "-q"])
     assert built.exit_code == 0, built.output
-    result = runner.invoke(app, ["verify", "--article", str(checked), "--index", index, "--embedder", "hash", "--stance", "rules", "-q"])
+    result = runner.invoke(
+        app, ["verify", "--article", str(checked), "--index", index, "--embedder", "hash", "--stance", "rules", "-q"]
+    )
     assert result.exit_code == 0, result.output
 
     [report] = list((tmp_path / "reports").glob("*.md"))
@@ -116,6 +139,7 @@ def no_network(monkeypatch):
         def blocked(*args, **kwargs):
             attempts.append(f"{name}{args[1:2] if name.startswith('socket.') else args[:1]}")
             raise OSError(f"network blocked by the test ({name})")
+
         return blocked
 
     for name in ("connect", "connect_ex", "sendto", "sendmsg"):
@@ -135,7 +159,9 @@ def test_build_and_verify_make_no_network_calls(tmp_path, hash_settings, no_netw
 
     build_index([CORPUS], index_dir=hash_settings.index.dir, settings=hash_settings)
     index = load_index(hash_settings.index.dir)
-    verdicts = verify_claims(claims_from_texts(["The Harlow dam spillway was opened on Tuesday."]), index=index, settings=hash_settings)
+    verdicts = verify_claims(
+        claims_from_texts(["The Harlow dam spillway was opened on Tuesday."]), index=index, settings=hash_settings
+    )
     write_report(render_markdown(verdicts), report_json(verdicts), report_path=tmp_path / "r.md")
     assert no_network == []
 

@@ -4,6 +4,7 @@ import pytest
 
 from factcheck.ingest import read_file
 from factcheck.segment import is_checkworthy, segment_article, split_sentences
+
 from conftest import CORPUS, FIXTURES
 
 CASES = json.loads((FIXTURES / "segment_cases.json").read_text())
@@ -27,14 +28,17 @@ def test_offsets_and_lines_point_into_the_source():
         assert s.text.split()[0] in lines[s.line - 1]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("About 4,800 residents were evacuated from Millbrook on Tuesday.", True),
-    ("Gov. Ellen Marsh declared a state of emergency.", True),
-    ("What happens next?", False),
-    ("Will the dam hold through the weekend, officials asked?", False),
-    ("Share this article", False),
-    ("Death toll rises", False),
-    ("it was a long night for everyone here.", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("About 4,800 residents were evacuated from Millbrook on Tuesday.", True),
+        ("Gov. Ellen Marsh declared a state of emergency.", True),
+        ("What happens next?", False),
+        ("Will the dam hold through the weekend, officials asked?", False),
+        ("Share this article", False),
+        ("Death toll rises", False),
+        ("it was a long night for everyone here.", False),
+    ],
+)
 def test_checkworthiness(text, expected):
     assert is_checkworthy(text) is expected

@@ -10,6 +10,7 @@ from factcheck.config import settings_from_dict
 from factcheck.errors import ConfigError, IndexDamagedError
 from factcheck.index.store import SEARCH_FILE, SHARDS_DIR, load_index
 from factcheck.pipeline import build_index, claims_from_index, verify_claims
+
 from conftest import CORPUS
 
 

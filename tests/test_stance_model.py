@@ -18,6 +18,7 @@ from factcheck.stance.cross_encoder import (
     StanceCalibration,
     combine_directions,
 )
+
 from conftest import NO_DATASETS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -128,13 +129,13 @@ def test_evaluate_dataset_on_samples(model: CrossEncoderStance, tmp_path: Path) 
     assert set(report["per_class"]) == {"supports", "refutes", "neutral"}
     assert report["accuracy"] > 0.4  # three classes: chance is about 0.33
     cache = tmp_path / "retrieval.json"
-    fnc = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1,
-                           retrieval_cache=cache)
+    fnc = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1, retrieval_cache=cache)
     assert cache.is_file() and fnc["n"] == 6
     assert 0.0 <= fnc["fnc_score"]["percent"] <= 100.0
     assert sum(sum(row.values()) for row in fnc["confusion"].values()) == 6
-    again = evaluate_dataset("fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1,
-                             retrieval_cache=cache, aggregation="simple")
+    again = evaluate_dataset(
+        "fnc-1", data_dir=DATA, stance_model=model, limit=6, seed=1, retrieval_cache=cache, aggregation="simple"
+    )
     assert again["fnc_score"] == fnc["fnc_score"]
 
 
@@ -144,21 +145,38 @@ def test_hybrid_reads_paraphrase_and_keeps_named_conflicts() -> None:
 
     hybrid = load_stance_model("hybrid")
     assert isinstance(hybrid, HybridStance)
-    conflict, paraphrase, unstated, unrelated = hybrid.classify_batch([
-        ("The union accepted the offer.", "The union rejected the offer."),
-        ("Mayor Dana Holt said the city has no interest in talks with the developer.",
-         "In a statement read by her office, Mayor Dana Holt declared that Riverton has no interest in "
-         "any meeting or negotiation with the developer, whatever it proposes."),
-        ("About 9,000 people were evacuated from the valley.",
-         "Thousands of people were evacuated from the valley as the river rose."),
-        ("Prices of rice in Tokyo rose by 5 percent.", "The dam was built in 1962."),
-    ])
+    conflict, paraphrase, unstated, unrelated = hybrid.classify_batch(
+        [
+            ("The union accepted the offer.", "The union rejected the offer."),
+            (
+                "Mayor Dana Holt said the city has no interest in talks with the developer.",
+                "In a statement read by her office, Mayor Dana Holt declared that Riverton has no interest in "
+                "any meeting or negotiation with the developer, whatever it proposes.",
+            ),
+            (
+                "About 9,000 people were evacuated from the valley.",
+                "Thousands of people were evacuated from the valley as the river rose.",
+            ),
+            ("Prices of rice in Tokyo rose by 5 percent.", "The dam was built in 1962."),
+        ]
+    )
     assert (conflict.label, conflict.conflict_type) == ("refutes", "antonym")
     assert paraphrase.label == "supports"  # the rules alone leave it neutral
-    assert RulesStance().classify_batch([("Mayor Dana Holt said the city has no interest in talks with the developer.",
-                                          "In a statement read by her office, Mayor Dana Holt declared that Riverton "
-                                          "has no interest in any meeting or negotiation with the developer, whatever "
-                                          "it proposes.")])[0].label == "neutral"
+    assert (
+        RulesStance()
+        .classify_batch(
+            [
+                (
+                    "Mayor Dana Holt said the city has no interest in talks with the developer.",
+                    "In a statement read by her office, Mayor Dana Holt declared that Riverton "
+                    "has no interest in any meeting or negotiation with the developer, whatever "
+                    "it proposes.",
+                )
+            ]
+        )[0]
+        .label
+        == "neutral"
+    )
     assert unstated.label != "supports"  # no evidence for the figure 9,000
     assert unrelated.label == "neutral"
     for result in (conflict, paraphrase, unstated, unrelated):

@@ -4,6 +4,7 @@ from factcheck.index import load_index
 from factcheck.models import Claim, Evidence, Verdict
 from factcheck.pipeline import build_index, claims_from_article, claims_from_file, claims_from_index, verify_claims
 from factcheck.report import escape, render_markdown, report_json
+
 from conftest import CORPUS, ROOT
 
 
@@ -56,9 +57,20 @@ def test_verdict_labels_on_planted_conflicts(hash_settings):
 
 def test_report_escapes_quoted_text():
     evil = "<script>alert(1)</script> | col | *bold* [link](http://x)"
-    evidence = Evidence(sentence=evil, sentence_id="a:1", article="a", title="T|", source="Out<let>", date=None,
-                        location="x.txt:3", similarity=0.8, stance="refutes", score=0.9, conflict_type="number",
-                        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05})
+    evidence = Evidence(
+        sentence=evil,
+        sentence_id="a:1",
+        article="a",
+        title="T|",
+        source="Out<let>",
+        date=None,
+        location="x.txt:3",
+        similarity=0.8,
+        stance="refutes",
+        score=0.9,
+        conflict_type="number",
+        probabilities={"supports": 0.05, "refutes": 0.9, "neutral": 0.05},
+    )
     verdict = Verdict(Claim("c1", "# heading | pipe"), "contradicted", 0.9, [evidence], "1 outlet(s) conflict")
     markdown = render_markdown([verdict])
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
@@ -77,16 +89,23 @@ def test_a_claim_restated_inside_a_long_sentence_is_found_and_counts(hash_settin
         "Ferry talks stall\n\nIn a statement read out at the harbour on Friday evening after a long and at times "
         "heated meeting with the port authority, the coast guard, dock owners, union leaders and two city "
         "councillors, Mayor Dana Holt said the ferry service to Carrow Island would resume next week, weeks ahead "
-        "of the schedule published last month.\n", encoding="utf-8")
-    topical = ["Mayor Dana Holt visited Carrow Island.", "Mayor Dana Holt rode the Carrow Island ferry.",
-               "The Carrow Island ferry service is under review, Mayor Dana Holt said.",
-               "The ferry to Carrow Island is run by the city.", "Ferry tickets to Carrow Island cost four dollars."]
+        "of the schedule published last month.\n",
+        encoding="utf-8",
+    )
+    topical = [
+        "Mayor Dana Holt visited Carrow Island.",
+        "Mayor Dana Holt rode the Carrow Island ferry.",
+        "The Carrow Island ferry service is under review, Mayor Dana Holt said.",
+        "The ferry to Carrow Island is run by the city.",
+        "Ferry tickets to Carrow Island cost four dollars.",
+    ]
     (corpus / "b.txt").write_text("Island news\n\n" + " ".join(topical) + "\n", encoding="utf-8")
     claim = Claim("c", "Mayor Dana Holt said the ferry service to Carrow Island would resume next week.")
     verdicts = {}
     for weight in (0.0, 0.3):  # without the lexical share in the ranking, topical sentences crowd it out
-        settings = hash_settings.with_overrides(index={"dir": str(tmp_path / f"index-{weight}")},
-                                                retrieve={"top_k": 2, "lexical_weight": weight})
+        settings = hash_settings.with_overrides(
+            index={"dir": str(tmp_path / f"index-{weight}")}, retrieve={"top_k": 2, "lexical_weight": weight}
+        )
         build_index([corpus], index_dir=settings.index.dir, settings=settings)
         [verdicts[weight]] = verify_claims([claim], index=load_index(settings.index.dir), settings=settings)
     assert not any(e.sentence.startswith("In a statement") for e in verdicts[0.0].evidence)

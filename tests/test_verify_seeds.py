@@ -35,12 +35,25 @@ UNRELATED = ["The price of rice in Tokyo rose by 5 percent."]
 def verdicts(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("seed-claims")
     cli = [sys.executable, "-m", "factcheck.cli"]
-    built = subprocess.run([*cli, "build-index", str(SEEDS), "--index", str(tmp / "index")],
-                           capture_output=True, text=True, cwd=ROOT)
+    built = subprocess.run(
+        [*cli, "build-index", str(SEEDS), "--index", str(tmp / "index")], capture_output=True, text=True, cwd=ROOT
+    )
     assert built.returncode == 0, built.stderr
-    checked = subprocess.run([*cli, "verify", "--index", str(tmp / "index"), "--claims-file",
-                              str(ROOT / "examples" / "seed-claims.txt"), "--report", str(tmp / "r.md")],
-                             capture_output=True, text=True, cwd=ROOT)
+    checked = subprocess.run(
+        [
+            *cli,
+            "verify",
+            "--index",
+            str(tmp / "index"),
+            "--claims-file",
+            str(ROOT / "examples" / "seed-claims.txt"),
+            "--report",
+            str(tmp / "r.md"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert checked.returncode == 0, checked.stderr
     data = json.loads((tmp / "r.json").read_text())
     assert data["stance_model"] == "hybrid"

@@ -1,7 +1,7 @@
 """The `factcheck` command: `app` (typer) and `main`, the console entry point.
 
-    app.py   the app, shared options, error handling; build-index, verify, info
-    eval.py  eval, train-stance
+app.py   the app, shared options, error handling; build-index, verify, info
+eval.py  eval, train-stance
 """
 
 from __future__ import annotations

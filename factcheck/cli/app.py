@@ -40,10 +40,19 @@ app = typer.Typer(
 console = Console(stderr=True)
 out = Console()
 
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory \\[default: indexes/default, or index.dir in the config].")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML); every key optional \\[default: factcheck/default.toml, shipped in the package].")]
+IndexOption = Annotated[
+    Optional[Path], typer.Option("--index", help="Index directory \\[default: indexes/default, or index.dir in the config].")
+]
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config", help="Settings file (TOML); every key optional \\[default: factcheck/default.toml, shipped in the package]."
+    ),
+]
 EmbedderOption = Annotated[Optional[str], typer.Option("--embedder", help="Embedder backend: sentence-transformers or hash.")]
-ModelOption = Annotated[Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")]
+ModelOption = Annotated[
+    Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")
+]
 
 
 class _RichProgress(StageProgress):
@@ -75,7 +84,9 @@ def _setup(quiet: bool) -> _RichProgress:
     return _RichProgress(enabled=not quiet and console.is_terminal)
 
 
-def _settings(config: Path | None, *, index: Path | None = None, embedder: str | None = None, model: str | None = None, **sections):
+def _settings(
+    config: Path | None, *, index: Path | None = None, embedder: str | None = None, model: str | None = None, **sections
+):
     from ..config import load_settings
 
     settings = load_settings(config)
@@ -103,12 +114,28 @@ def _errors():
 
 @app.command("build-index")
 def build_index_command(
-    paths: Annotated[list[str], typer.Argument(help="Article files, directories (searched recursively) or glob patterns. Formats: .txt .md .html .htm .json .jsonl .csv.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article files, directories (searched recursively) or glob patterns. Formats: .txt .md .html .htm .json .jsonl .csv."
+        ),
+    ],
     index: IndexOption = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new index instead of adding to the existing one.")] = False,
-    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping.")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="'local' (this process) or 'ray' (spread reading and embedding over a Ray cluster; pip install factcheck[ray]).")] = "local",
-    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")] = None,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait/--no-wait", help="If another build is writing the same index, wait for it instead of stopping."),
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="'local' (this process) or 'ray' (spread reading and embedding over a Ray cluster; pip install factcheck[ray]).",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")
+    ] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -125,8 +152,14 @@ def build_index_command(
     with _errors():
         settings = _settings(config, index=index, embedder=embedder, model=model)
         stats = build_index(
-            paths, index_dir=settings.index.dir, settings=settings, fresh=fresh, progress=progress, wait=wait,
-            engine=engine, ray_address=ray_address,
+            paths,
+            index_dir=settings.index.dir,
+            settings=settings,
+            fresh=fresh,
+            progress=progress,
+            wait=wait,
+            engine=engine,
+            ray_address=ray_address,
         )
     if not quiet:
         out.print(
@@ -140,21 +173,68 @@ def build_index_command(
 @app.command("verify")
 def verify_command(
     claims: Annotated[Optional[list[str]], typer.Argument(help="Claims to check, each a quoted sentence.")] = None,
-    claims_file: Annotated[Optional[Path], typer.Option("--claims-file", help="A .txt file with one claim per line, or .jsonl with a 'claim' field (and optional 'id').")] = None,
-    article: Annotated[Optional[Path], typer.Option("--article", help="Check every check-worthy sentence of this article file against the index.")] = None,
-    all_articles: Annotated[bool, typer.Option("--all", help="Cross-reference run: check every article in the index against all the others.")] = False,
+    claims_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--claims-file", help="A .txt file with one claim per line, or .jsonl with a 'claim' field (and optional 'id')."
+        ),
+    ] = None,
+    article: Annotated[
+        Optional[Path],
+        typer.Option("--article", help="Check every check-worthy sentence of this article file against the index."),
+    ] = None,
+    all_articles: Annotated[
+        bool, typer.Option("--all", help="Cross-reference run: check every article in the index against all the others.")
+    ] = False,
     index: IndexOption = None,
-    top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim \\[default: 5].")] = None,
-    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend: hybrid (slot alignment + the shipped MiniLM model), rules, minilm or local-nli \\[default: hybrid, or stance.backend in the config].")] = None,
-    stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based stance backend.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Markdown report path \\[default: reports/TIMESTAMP-NAME.md].")] = None,
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="JSON output path \\[default: beside the report, .json].")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.")] = None,
-    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="What to print: 'text' (summary table and file paths), 'json' (the whole report JSON on stdout) or 'claimreview' (schema.org ClaimReview JSON-LD on stdout).")] = "text",
-    claimreview_path: Annotated[Optional[Path], typer.Option("--claimreview", help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file.")] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="Organisation named as the ClaimReview author \\[default: report.author in the config].")] = None,
-    since: Annotated[Optional[Path], typer.Option("--since", help="With --all: open the report with what changed since this earlier report's JSON.")] = None,
+    top_k: Annotated[
+        Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim \\[default: 5].")
+    ] = None,
+    stance: Annotated[
+        Optional[str],
+        typer.Option(
+            "--stance",
+            help="Stance backend: hybrid (slot alignment + the shipped MiniLM model), rules, minilm or local-nli \\[default: hybrid, or stance.backend in the config].",
+        ),
+    ] = None,
+    stance_model: Annotated[
+        Optional[str], typer.Option("--stance-model", help="Model directory for a model-based stance backend.")
+    ] = None,
+    report: Annotated[
+        Optional[Path], typer.Option("--report", help="Markdown report path \\[default: reports/TIMESTAMP-NAME.md].")
+    ] = None,
+    json_path: Annotated[
+        Optional[Path], typer.Option("--json", help="JSON output path \\[default: beside the report, .json].")
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            help="Only articles published on or before this date (YYYY-MM-DD) count as evidence; undated articles don't count.",
+        ),
+    ] = None,
+    html_path: Annotated[
+        Optional[Path], typer.Option("--html", help="Also write the report as a static HTML page to this file.")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="What to print: 'text' (summary table and file paths), 'json' (the whole report JSON on stdout) or 'claimreview' (schema.org ClaimReview JSON-LD on stdout).",
+        ),
+    ] = "text",
+    claimreview_path: Annotated[
+        Optional[Path],
+        typer.Option("--claimreview", help="Also write the verdicts as schema.org ClaimReview JSON-LD to this file."),
+    ] = None,
+    author: Annotated[
+        Optional[str],
+        typer.Option("--author", help="Organisation named as the ClaimReview author \\[default: report.author in the config]."),
+    ] = None,
+    since: Annotated[
+        Optional[Path],
+        typer.Option("--since", help="With --all: open the report with what changed since this earlier report's JSON."),
+    ] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -178,20 +258,35 @@ def verify_command(
     progress = _setup(quiet)
     with _errors():
         settings = _settings(
-            config, index=index, embedder=embedder, model=model,
-            retrieve={"top_k": top_k}, stance={"backend": stance, "model": stance_model}, report={"author": author},
+            config,
+            index=index,
+            embedder=embedder,
+            model=model,
+            retrieve={"top_k": top_k},
+            stance={"backend": stance, "model": stance_model},
+            report={"author": author},
         )
         if output_format not in ("text", "json", "claimreview"):
             raise FactcheckError(f"--format is 'text', 'json' or 'claimreview', not '{output_format}'")
         result = verify(
-            claims or (), settings=settings, claims_file=claims_file, article=article, all_articles=all_articles,
-            as_of=as_of, html=bool(html_path), report_path=report, since=since,
+            claims or (),
+            settings=settings,
+            claims_file=claims_file,
+            article=article,
+            all_articles=all_articles,
+            as_of=as_of,
+            html=bool(html_path),
+            report_path=report,
+            since=since,
             claimreview=bool(claimreview_path) or output_format == "claimreview",
-            page_url=html_path.resolve().as_uri() if html_path else None, progress=progress,
+            page_url=html_path.resolve().as_uri() if html_path else None,
+            progress=progress,
         )
         for chart_path, svg in result.charts.items():  # the pictures the Markdown links, beside it
             write_page(svg, chart_path)
-        report_path, written_json = write_report(result.markdown, result.data, report_path=result.report_path, json_path=json_path)
+        report_path, written_json = write_report(
+            result.markdown, result.data, report_path=result.report_path, json_path=json_path
+        )
         if html_path and result.html is not None:
             write_page(result.html, html_path)
         if claimreview_path and result.claimreview is not None:
@@ -239,7 +334,9 @@ def info_command(index: IndexOption = None, config: ConfigOption = None) -> None
         settings = _settings(config, index=index)
         idx = load_index(settings.index.dir)
     m = idx.manifest
-    out.print(f"[bold]{settings.index.dir}[/] built {m['built_at']} with {m['embedder']['name']} ({m['embedder']['dimension']}-d)")
+    out.print(
+        f"[bold]{settings.index.dir}[/] built {m['built_at']} with {m['embedder']['name']} ({m['embedder']['dimension']}-d)"
+    )
     out.print(", ".join(f"{k}: {v}" for k, v in m["counts"].items()))
     table = Table(show_edge=False)
     for column in ("source", "date", "sentences", "title", "path"):
@@ -255,4 +352,3 @@ def main() -> None:
     except FactcheckError as exc:  # raised outside a command body (option parsing callbacks)
         console.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(1)
-

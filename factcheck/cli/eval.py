@@ -34,20 +34,56 @@ def _eval_module(name: str) -> ModuleType:
 
 @app.command("eval")
 def eval_command(
-    dataset: Annotated[str, typer.Argument(help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, xnli-en, anli, fool-me-twice, negation-nli, wice, or all.")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Folder holding the dataset folders \\[default: ../shared/datasets when it exists].")] = None,
-    stance: Annotated[Optional[str], typer.Option("--stance", help="Stance backend to measure \\[default: the configured one].")] = None,
-    stance_model: Annotated[Optional[str], typer.Option("--stance-model", help="Model directory for a model-based backend.")] = None,
+    dataset: Annotated[
+        str,
+        typer.Argument(
+            help="fnc-1, emergent, climate-fever, sick, fever-symmetric, healthver, covid-fact, scifact, rte, xnli-en, anli, fool-me-twice, negation-nli, wice, or all."
+        ),
+    ],
+    data_dir: Annotated[
+        Optional[Path],
+        typer.Option("--data-dir", help="Folder holding the dataset folders \\[default: ../shared/datasets when it exists]."),
+    ] = None,
+    stance: Annotated[
+        Optional[str], typer.Option("--stance", help="Stance backend to measure \\[default: the configured one].")
+    ] = None,
+    stance_model: Annotated[
+        Optional[str], typer.Option("--stance-model", help="Model directory for a model-based backend.")
+    ] = None,
     split: Annotated[Optional[str], typer.Option("--split", help="Split to score \\[default: the held-out test split].")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score a deterministic sample of this many pairs.")] = None,
+    limit: Annotated[
+        Optional[int], typer.Option("--limit", min=1, help="Score a deterministic sample of this many pairs.")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the --limit sample.")] = 0,
-    aggregation: Annotated[str, typer.Option("--aggregation", help="fnc-1: 'pipeline' (the verify path's segmenter and aggregator) or 'simple'.")] = "pipeline",
-    related_threshold: Annotated[Optional[float], typer.Option("--related-threshold", help="fnc-1, simple aggregation: cosine under which a body is unrelated \\[default: the model's calibration, else 0.5].")] = None,
-    embedder: Annotated[Optional[Path], typer.Option("--embedder", help="fnc-1: sentence-transformers folder for retrieving body sentences \\[default: the packaged model].")] = None,
-    retrieval_cache: Annotated[Optional[Path], typer.Option("--retrieval-cache", help="fnc-1: JSON file of retrieved body sentences (made if missing).")] = None,
-    retrieve_only: Annotated[bool, typer.Option("--retrieve-only", help="fnc-1: only write --retrieval-cache; no stance model is loaded.")] = False,
-    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda for the models \\[default: cuda when available].")] = None,
-    batch_size: Annotated[Optional[int], typer.Option("--batch-size", min=1, help="Pairs per model batch \\[default: the backend's].")] = None,
+    aggregation: Annotated[
+        str, typer.Option("--aggregation", help="fnc-1: 'pipeline' (the verify path's segmenter and aggregator) or 'simple'.")
+    ] = "pipeline",
+    related_threshold: Annotated[
+        Optional[float],
+        typer.Option(
+            "--related-threshold",
+            help="fnc-1, simple aggregation: cosine under which a body is unrelated \\[default: the model's calibration, else 0.5].",
+        ),
+    ] = None,
+    embedder: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--embedder",
+            help="fnc-1: sentence-transformers folder for retrieving body sentences \\[default: the packaged model].",
+        ),
+    ] = None,
+    retrieval_cache: Annotated[
+        Optional[Path], typer.Option("--retrieval-cache", help="fnc-1: JSON file of retrieved body sentences (made if missing).")
+    ] = None,
+    retrieve_only: Annotated[
+        bool, typer.Option("--retrieve-only", help="fnc-1: only write --retrieval-cache; no stance model is loaded.")
+    ] = False,
+    device: Annotated[
+        Optional[str], typer.Option("--device", help="cpu or cuda for the models \\[default: cuda when available].")
+    ] = None,
+    batch_size: Annotated[
+        Optional[int], typer.Option("--batch-size", min=1, help="Pairs per model batch \\[default: the backend's].")
+    ] = None,
     predictions: Annotated[bool, typer.Option("--predictions", help="Include every prediction in the JSON.")] = False,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
     config: ConfigOption = None,
@@ -75,7 +111,12 @@ def eval_command(
             if dataset != "fnc-1" or not retrieval_cache:
                 raise FactcheckError("--retrieve-only needs dataset fnc-1 and --retrieval-cache FILE")
             count = evaluate.write_retrieval_cache(
-                retrieval_cache, data_dir=data_dir, split=split, limit=limit, seed=seed, embedder=fnc_embedder,
+                retrieval_cache,
+                data_dir=data_dir,
+                split=split,
+                limit=limit,
+                seed=seed,
+                embedder=fnc_embedder,
                 aggregation=aggregation,
             )
             out.print(f"Wrote {count} retrievals to {retrieval_cache}", highlight=False)
@@ -85,8 +126,16 @@ def eval_command(
         reports = []
         for name in names:
             report = evaluate.evaluate_dataset(
-                name, data_dir=data_dir, stance_model=model, split=split, limit=limit, seed=seed, embedder=fnc_embedder,
-                aggregation=aggregation, related_threshold=related_threshold, retrieval_cache=retrieval_cache,
+                name,
+                data_dir=data_dir,
+                stance_model=model,
+                split=split,
+                limit=limit,
+                seed=seed,
+                embedder=fnc_embedder,
+                aggregation=aggregation,
+                related_threshold=related_threshold,
+                retrieval_cache=retrieval_cache,
                 include_predictions=predictions,
             )
             reports.append(report)
@@ -100,8 +149,12 @@ def eval_command(
 @app.command("train-stance")
 def train_stance_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write the trained model (a CrossEncoder folder).")],
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Dataset folder \\[default: ../shared/datasets].")] = None,
-    recipe: Annotated[str, typer.Option("--recipe", help="v2: real labelled pairs first; v1: the generated mix of the first shipped model.")] = "v2",
+    data_dir: Annotated[
+        Optional[Path], typer.Option("--data-dir", help="Dataset folder \\[default: ../shared/datasets].")
+    ] = None,
+    recipe: Annotated[
+        str, typer.Option("--recipe", help="v2: real labelled pairs first; v1: the generated mix of the first shipped model.")
+    ] = "v2",
     sources: Annotated[str, typer.Option("--sources", help="v1 recipe: all, real or generated pairs.")] = "all",
     epochs: Annotated[float, typer.Option("--epochs", help="Training epochs.")] = 1.0,
     max_pairs: Annotated[Optional[int], typer.Option("--max-pairs", help="Cap the training pairs (for a quick run).")] = None,
@@ -109,7 +162,10 @@ def train_stance_command(
     learning_rate: Annotated[float, typer.Option("--learning-rate", help="AdamW learning rate.")] = 5e-5,
     max_length: Annotated[int, typer.Option("--max-length", min=16, help="Tokens per pair.")] = 128,
     seed: Annotated[int, typer.Option("--seed", help="Seed for data sampling and training.")] = 0,
-    base_model: Annotated[Optional[Path], typer.Option("--base-model", help="MiniLM folder to start from \\[default: the packaged all-MiniLM-L6-v2].")] = None,
+    base_model: Annotated[
+        Optional[Path],
+        typer.Option("--base-model", help="MiniLM folder to start from \\[default: the packaged all-MiniLM-L6-v2]."),
+    ] = None,
     device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda \\[default: cuda when available].")] = None,
 ) -> None:
     """Reproduce the shipped stance model: real labelled pairs (and some generated from news), fine-tune, calibrate.
@@ -122,9 +178,18 @@ def train_stance_command(
     with _errors():
         train = _eval_module("train")
         summary = train.train_stance(
-            output_dir=output_dir, data_dir=data_dir, epochs=epochs, max_pairs=max_pairs, device=device,
-            base_model=base_model, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length, seed=seed,
-            sources=sources, recipe=recipe,
+            output_dir=output_dir,
+            data_dir=data_dir,
+            epochs=epochs,
+            max_pairs=max_pairs,
+            device=device,
+            base_model=base_model,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            max_length=max_length,
+            seed=seed,
+            sources=sources,
+            recipe=recipe,
         )
     out.print(f"Model written to {output_dir}; use it with `factcheck verify --stance minilm --stance-model {output_dir}`")
     out.print({k: v for k, v in summary.items() if k in ("pairs", "seconds", "calibration")})

@@ -31,9 +31,7 @@ _SPEECH = re.compile(rf"\b(?P<verb>{_VERB})\b")
 # capitalised words, initials, honorifics and name particles, read backwards from the verb
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w’'.-]*|[A-Z]\.|de|van|von|bin|al|of)$")
 _DETERMINERS = frozenset("the a an one two some several".split())
-_ORGANISATION_END = frozenset(
-    "agency ministry service news times post council company department office committee party".split()
-)
+_ORGANISATION_END = frozenset("agency ministry service news times post council company department office committee party".split())
 _NOT_A_SPEAKER = frozenset("it this that there which who what these those".split())
 
 

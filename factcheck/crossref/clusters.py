@@ -67,8 +67,13 @@ class Statement:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "text": self.text, "outlet": self.outlet, "date": self.date, "location": self.location,
-            "article": self.article, "copies": self.copies,
+            "id": self.id,
+            "text": self.text,
+            "outlet": self.outlet,
+            "date": self.date,
+            "location": self.location,
+            "article": self.article,
+            "copies": self.copies,
             "attribution": self.attribution.to_dict() if self.attribution else None,
         }
 
@@ -93,9 +98,14 @@ class ConflictPair:
 
     def to_dict(self) -> dict:
         return {
-            "claim": self.claim.to_dict(), "evidence": self.evidence.to_dict(), "conflict_type": self.conflict_type,
-            "score": round(self.score, 4), "similarity": round(self.similarity, 4), "time": self.time,
-            "time_note": self.time_note, "reported_denial": self.reported_denial,
+            "claim": self.claim.to_dict(),
+            "evidence": self.evidence.to_dict(),
+            "conflict_type": self.conflict_type,
+            "score": round(self.score, 4),
+            "similarity": round(self.similarity, 4),
+            "time": self.time,
+            "time_note": self.time_note,
+            "reported_denial": self.reported_denial,
         }
 
 
@@ -120,9 +130,14 @@ class Cluster:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "claim": self.headline.text, "corroborating": self.corroborating,
-            "syndicated": self.syndicated, "conflicting": self.conflicting, "reporting_denial": self.reporting_denial,
-            "silent": self.silent, "time_note": self.time_note,
+            "id": self.id,
+            "claim": self.headline.text,
+            "corroborating": self.corroborating,
+            "syndicated": self.syndicated,
+            "conflicting": self.conflicting,
+            "reporting_denial": self.reporting_denial,
+            "silent": self.silent,
+            "time_note": self.time_note,
             "statements": [s.to_dict() for s in self.statements],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
@@ -143,8 +158,11 @@ class CrossReference:
 
     def to_dict(self) -> dict:
         return {
-            "outlets": self.outlets, "as_of": self.as_of, "statements": self.statements,
-            "syndicated_copies": self.syndicated_copies, "unnamed_outlets": self.unnamed_outlets,
+            "outlets": self.outlets,
+            "as_of": self.as_of,
+            "statements": self.statements,
+            "syndicated_copies": self.syndicated_copies,
+            "unnamed_outlets": self.unnamed_outlets,
             "undated_outlets": self.undated_outlets,
             "conflicts": [c.to_dict() for c in self.conflicts],
             "clusters": [c.to_dict() for c in self.clusters],
@@ -224,7 +242,14 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
         if len(cluster.corroborating) >= 2:  # a lone statement's conflicts are listed under conflicts
             cluster.time_note = _cluster_time_note(cluster.statements, options.changed_over_time_days)
             clusters.append(cluster)
-    clusters.sort(key=lambda c: (-bool(c.conflicts), -max((x.score for x in c.conflicts), default=0), -len(c.corroborating), c.headline.location))
+    clusters.sort(
+        key=lambda c: (
+            -bool(c.conflicts),
+            -max((x.score for x in c.conflicts), default=0),
+            -len(c.corroborating),
+            c.headline.location,
+        )
+    )
     for n, cluster in enumerate(clusters, start=1):
         cluster.id = n
 
@@ -243,8 +268,12 @@ def cross_reference(verdicts: list[Verdict], *, settings: Settings, as_of: str |
     single.sort(key=lambda s: (-_specificity(s.text), s.location))
 
     return CrossReference(
-        outlets=outlets, clusters=clusters, conflicts=sorted(conflicts.values(), key=lambda c: -c.score),
-        matrix=matrix, single_source=single, statements=len(statements),
+        outlets=outlets,
+        clusters=clusters,
+        conflicts=sorted(conflicts.values(), key=lambda c: -c.score),
+        matrix=matrix,
+        single_source=single,
+        statements=len(statements),
         syndicated_copies=sum(len(s.copies) for s in statements.values()),
         unnamed_outlets=[o for o in outlets if o.startswith("[")],
         undated_outlets=sorted({s.outlet for s in statements.values() if s.checked and to_date(s.date) is None}),
@@ -266,7 +295,9 @@ def _statements(verdicts: list[Verdict]) -> tuple[dict[str, Statement], _UnionFi
             continue  # free-text claims have no outlet to cross-reference
         instances[c.id] = _Instance(c.id, c.text, c.article_id, c.source, c.date, c.location or "", True)
         for e in v.evidence:
-            instances.setdefault(e.sentence_id, _Instance(e.sentence_id, e.sentence, e.article, e.source, e.date, e.location, False))
+            instances.setdefault(
+                e.sentence_id, _Instance(e.sentence_id, e.sentence, e.article, e.source, e.date, e.location, False)
+            )
 
     copies = _UnionFind()
     by_text: dict[str, str] = {}
@@ -290,8 +321,13 @@ def _statements(verdicts: list[Verdict]) -> tuple[dict[str, Statement], _UnionFi
         members.sort(key=lambda i: (to_date(i.date) or Date.max, i.location))
         first, seen = members[0], {members[0].article}
         statement = Statement(
-            id=first.id, text=first.text, outlet=outlet_label(first.source, first.location), date=first.date,
-            location=first.location, article=first.article, attribution=attribute(first.text),
+            id=first.id,
+            text=first.text,
+            outlet=outlet_label(first.source, first.location),
+            date=first.date,
+            location=first.location,
+            article=first.article,
+            attribution=attribute(first.text),
             checked=any(m.checked for m in members),
         )
         for m in members[1:]:
@@ -329,7 +365,12 @@ def _edges(
                 score = p_refute * e.similarity
                 if pair not in conflicts or conflicts[pair].score < score:
                     conflicts[pair] = _conflict(
-                        statements[a], statements[b], e.conflict_type or "other", score, e.similarity, options.changed_over_time_days
+                        statements[a],
+                        statements[b],
+                        e.conflict_type or "other",
+                        score,
+                        e.similarity,
+                        options.changed_over_time_days,
                     )
             elif (e.stance == "supports" and p_support * rel >= credible) or (
                 e.stance != "refutes" and e.similarity >= options.same_claim_similarity
@@ -363,6 +404,7 @@ def _components(statements: dict[str, Statement], supports: dict, conflicts: dic
 
 def _resolve_pronouns(instances: dict[str, _Instance], statements: dict[str, Statement], copies: _UnionFind) -> None:
     """'..., she said.': the speaker is the last named speaker before it in the same article."""
+
     def order(sentence_id: str) -> tuple[str, int]:
         article, _, ordinal = sentence_id.rpartition(":")
         return (article, int(ordinal) if ordinal.isdigit() else 0)
@@ -388,8 +430,11 @@ def _closest(text: str, candidates: list[_Instance]) -> _Instance | None:
 def _conflict(a: Statement, b: Statement, conflict_type: str, score: float, similarity: float, days: int) -> ConflictPair:
     label, note = time_relation(a, b, conflict_type, days=days)
     denial = next((s for s in (a, b) if s.attribution and s.attribution.denial), None)
-    reported = (f"{denial.attribution.speaker} {denial.attribution.verb} it (reported by {denial.outlet})"
-                if denial and denial.attribution else None)
+    reported = (
+        f"{denial.attribution.speaker} {denial.attribution.verb} it (reported by {denial.outlet})"
+        if denial and denial.attribution
+        else None
+    )
     return ConflictPair(a, b, conflict_type, score, similarity, label, note, reported)
 
 

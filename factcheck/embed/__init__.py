@@ -18,8 +18,17 @@ from .hashing import HashEmbedder
 from .transformer import PACKAGED_MINILM, SentenceTransformerEmbedder, resolve_model_path
 
 __all__ = [
-    "EMBEDDERS", "PACKAGED_MINILM", "Embedder", "HashEmbedder", "SentenceTransformerEmbedder", "embed_in_length_order",
-    "embedder_options", "length_sorted_chunks", "load_configured_embedder", "load_embedder", "resolve_model_path",
+    "EMBEDDERS",
+    "PACKAGED_MINILM",
+    "Embedder",
+    "HashEmbedder",
+    "SentenceTransformerEmbedder",
+    "embed_in_length_order",
+    "embedder_options",
+    "length_sorted_chunks",
+    "load_configured_embedder",
+    "load_embedder",
+    "resolve_model_path",
 ]
 
 

@@ -39,8 +39,7 @@ def export_onnx(model_dir: str, target: Path) -> Path:
             self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
 
     transformer = LastHidden().eval()
     # Trace with a padded row, so the graph keeps the masking path real batches need.
@@ -55,11 +54,14 @@ def export_onnx(model_dir: str, target: Path) -> Path:
     with atomic_path(target) as tmp, torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about shapes that are fixed here by design
         torch.onnx.export(
-            transformer, (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
-            str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                          "last_hidden_state": axes},
+            transformer,
+            (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
         )
     return target
 
@@ -67,8 +69,9 @@ def export_onnx(model_dir: str, target: Path) -> Path:
 class OnnxEmbedder:
     """all-MiniLM-L6-v2 (or another local BERT-style sentence-transformers model) on ONNX Runtime."""
 
-    def __init__(self, model: str = PACKAGED_MINILM, *, batch_size: int = 64,
-                 threads: int | None = None, max_length: int = 256) -> None:
+    def __init__(
+        self, model: str = PACKAGED_MINILM, *, batch_size: int = 64, threads: int | None = None, max_length: int = 256
+    ) -> None:
         try:
             import onnxruntime
             from transformers import AutoTokenizer
@@ -82,8 +85,7 @@ class OnnxEmbedder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = onnxruntime.InferenceSession(str(onnx_path), options,
-                                                     providers=["CPUExecutionProvider"])
+        self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.batch_size = batch_size
@@ -96,8 +98,9 @@ class OnnxEmbedder:
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for rows in length_sorted_chunks(texts, self.batch_size):
-            encoded = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                      max_length=self.max_length, return_tensors="np")
+            encoded = self._tokenizer(
+                [texts[i] for i in rows], padding=True, truncation=True, max_length=self.max_length, return_tensors="np"
+            )
             feed = {name: encoded[name].astype(np.int64) for name in self._inputs if name in encoded}
             if "token_type_ids" in self._inputs and "token_type_ids" not in feed:
                 feed["token_type_ids"] = np.zeros_like(feed["input_ids"])

@@ -1,12 +1,11 @@
 """The one build loop (`run_build`) and what an engine is (`Engine`); see engines/__init__.py."""
 
-
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -86,8 +85,14 @@ def run_build(
 
         old = open_version(index_dir, embedder=engine.embedder_name) if index_exists(index_dir) and not fresh else None
         builder = IndexBuilder(
-            index_dir, old=old, embed=engine.embed, embedder_name=engine.embedder_name, dimension=engine.dimension,
-            stats=stats, on_skip=skip, batch_sentences=batch_sentences or settings.index.build_batch,
+            index_dir,
+            old=old,
+            embed=engine.embed,
+            embedder_name=engine.embedder_name,
+            dimension=engine.dimension,
+            stats=stats,
+            on_skip=skip,
+            batch_sentences=batch_sentences or settings.index.build_batch,
             search=search_settings(settings.index),
         )
         try:

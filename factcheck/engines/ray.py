@@ -47,21 +47,23 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> Non
     if ray.is_initialized():
         return
     if address is not None:
-        ray.init(address=address, log_to_driver=False, ignore_reinit_error=True,
-                 runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
+        ray.init(
+            address=address,
+            log_to_driver=False,
+            ignore_reinit_error=True,
+            runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}},
+        )
         return
     # Local workers inherit the environment Ray starts with: let them import factcheck from
     # this checkout and stay offline. (A runtime_env would do the same but costs seconds per
     # worker start.)
     package_root = str(Path(__file__).resolve().parents[2])
     saved = dict(os.environ)
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
-                 ignore_reinit_error=True)
+        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -73,8 +75,7 @@ def _segment_files(files: list[str]) -> tuple[list[tuple[Article, list[Sentence]
     from ..segment import segment_article
 
     skipped: list[tuple[str, str]] = []
-    out = [(article, segment_article(article))
-           for article in iter_articles(files, on_skip=lambda p, r: skipped.append((p, r)))]
+    out = [(article, segment_article(article)) for article in iter_articles(files, on_skip=lambda p, r: skipped.append((p, r)))]
     return out, skipped
 
 
@@ -101,8 +102,14 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
     """Embedding actors, started once per process and settings: the model loads once."""
     ray = _require_ray()
     e = settings.embedder
-    key = (ray.get_runtime_context().get_job_id(), e.backend, e.model,
-           tuple(sorted(embedder_options(e).items())), workers, threads)
+    key = (
+        ray.get_runtime_context().get_job_id(),
+        e.backend,
+        e.model,
+        tuple(sorted(embedder_options(e).items())),
+        workers,
+        threads,
+    )
     actors = _ACTORS.get(key)
     if actors is None:
         for old in _ACTORS.values():  # one pool at a time: an old one holds CPUs
@@ -115,14 +122,14 @@ def _embed_actors(settings: Settings, workers: int, threads: int | None) -> list
         # Each actor reserves one logical CPU but runs `threads` torch threads: the reservation
         # leaves CPUs for the segmentation tasks of the next build, which run before embedding.
         remote_worker = ray.remote(num_cpus=1)(_EmbedWorker)
-        actors = [remote_worker.remote(e.backend, e.model, embedder_options(e), threads)
-                  for _ in range(max(1, workers))]
+        actors = [remote_worker.remote(e.backend, e.model, embedder_options(e), threads) for _ in range(max(1, workers))]
         _ACTORS[key] = actors
     return actors
 
 
-def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, workers: int,
-                    threads_per_worker: int | None = None) -> np.ndarray:
+def embed_texts_ray(
+    texts: list[str], *, settings: Settings, dimension: int, workers: int, threads_per_worker: int | None = None
+) -> np.ndarray:
     """Embed `texts` on `workers` actors in length-sorted chunks; rows in input order."""
     ray = _require_ray()
     out = np.zeros((len(texts), dimension), dtype=np.float32)
@@ -130,8 +137,7 @@ def embed_texts_ray(texts: list[str], *, settings: Settings, dimension: int, wor
         return out
     actors = _embed_actors(settings, workers, threads_per_worker)
     chunks = list(length_sorted_chunks(texts, EMBED_CHUNK))
-    pending = {actors[n % len(actors)].embed.remote([texts[i] for i in chunk]): chunk
-               for n, chunk in enumerate(chunks)}
+    pending = {actors[n % len(actors)].embed.remote([texts[i] for i in chunk]): chunk for n, chunk in enumerate(chunks)}
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
         for ref in done:
@@ -157,8 +163,13 @@ class RayEngine(ConfiguredEmbedder):
         return self._workers or max(1, self._cpus // 2)  # two threads per model: better than 1 x N on CPU
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return embed_texts_ray(texts, settings=self.settings, dimension=self.dimension, workers=self.workers,
-                               threads_per_worker=max(1, self._cpus // self.workers))
+        return embed_texts_ray(
+            texts,
+            settings=self.settings,
+            dimension=self.dimension,
+            workers=self.workers,
+            threads_per_worker=max(1, self._cpus // self.workers),
+        )
 
     def articles(
         self, paths: Sequence[str | Path], *, on_skip: Callable[[str, str], None]
@@ -167,7 +178,7 @@ class RayEngine(ConfiguredEmbedder):
 
         ray = _require_ray()
         files = [str(f) for f in expand_paths(paths, on_skip=on_skip)]
-        groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+        groups = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
         segment = ray.remote(_segment_files)
         # a window of tasks in flight: results don't pile up in the object store while we embed
         ahead = max(4, 2 * self._cpus)
@@ -185,7 +196,11 @@ class RayEngine(ConfiguredEmbedder):
 
 
 def build_index_ray(
-    paths: Sequence[str | Path], *, settings: Settings, address: str | None = None, workers: int | None = None,
+    paths: Sequence[str | Path],
+    *,
+    settings: Settings,
+    address: str | None = None,
+    workers: int | None = None,
     **options: Any,
 ) -> BuildStats:
     """`pipeline.build_index` with ingest, segmentation and embedding spread over Ray: the same

@@ -28,8 +28,10 @@ from .datasets import (
 from .pairs import split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset("the a an of to in on for and or but is are was were be been by with at from as "
-                  "that this it its has have had will would says said after over".split())
+_STOP = frozenset(
+    "the a an of to in on for and or but is are was were be been by with at from as "
+    "that this it its has have had will would says said after over".split()
+)
 
 
 def _content(text: str) -> set[str]:
@@ -46,9 +48,14 @@ def _matches_any(words: set[str], others: list[set[str]], share: float = 0.7) ->
     return bool(words) and any(len(words & o) >= share * max(len(words), len(o)) for o in others)
 
 
-def fnc_sentence_pairs(data_dir: str | Path | None, kept_bodies: set[str], *, seed: int = 0,
-                       unrelated: int = 2500, discuss: int = 3500,
-                       ) -> tuple[list[LabeledPair], list[LabeledPair]]:
+def fnc_sentence_pairs(
+    data_dir: str | Path | None,
+    kept_bodies: set[str],
+    *,
+    seed: int = 0,
+    unrelated: int = 2500,
+    discuss: int = 3500,
+) -> tuple[list[LabeledPair], list[LabeledPair]]:
     """FNC-1 train stances as the verify path sees them: headline vs one body sentence.
 
     agree / disagree / discuss take the body sentence that restates most of the headline (the one
@@ -60,8 +67,7 @@ def fnc_sentence_pairs(data_dir: str | Path | None, kept_bodies: set[str], *, se
 
     rng = random.Random(seed)
     blocked = emergent_test_texts(data_dir)
-    label = {"agree": "supports", "disagree": "refutes", "discuss": "neutral",
-             "unrelated": "neutral"}
+    label = {"agree": "supports", "disagree": "refutes", "discuss": "neutral", "unrelated": "neutral"}
     sentences_of: dict[str, list[str]] = {}
     headline_ok: dict[str, bool] = {}
     train: list[LabeledPair] = []
@@ -74,8 +80,7 @@ def fnc_sentence_pairs(data_dir: str | Path | None, kept_bodies: set[str], *, se
             headline_ok[pair.claim] = not _matches_any(_content(pair.claim), blocked)
         if not headline_ok[pair.claim]:
             continue
-        sentences = sentences_of.setdefault(
-            body_id, [s for s in split_sentences(pair.evidence) if 5 <= len(s.split()) <= 80])
+        sentences = sentences_of.setdefault(body_id, [s for s in split_sentences(pair.evidence) if 5 <= len(s.split()) <= 80])
         if not sentences:
             continue
         if pair.label == "unrelated":
@@ -83,8 +88,9 @@ def fnc_sentence_pairs(data_dir: str | Path | None, kept_bodies: set[str], *, se
         else:
             head = _content(pair.claim)
             sentence = max(sentences, key=lambda s: (len(head & _content(s)), -len(s)))
-        item = LabeledPair(pair.claim, sentence, label[pair.label], pair.split,
-                           f"fnc-train:{body_id}", "fnc-sentence:" + pair.label)
+        item = LabeledPair(
+            pair.claim, sentence, label[pair.label], pair.split, f"fnc-train:{body_id}", "fnc-sentence:" + pair.label
+        )
         (dev if is_dev_body(body_id) else train).append(item)
     by_kind: dict[str, list[LabeledPair]] = {}
     for item in train:
@@ -98,9 +104,13 @@ def fnc_sentence_pairs(data_dir: str | Path | None, kept_bodies: set[str], *, se
     return sampled, dev
 
 
-def build_training_data_v2(data_dir: str | Path | None, *, seed: int = 0,
-                           generated: int = 12000, breaking: int = 2500,
-                           ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
+def build_training_data_v2(
+    data_dir: str | Path | None,
+    *,
+    seed: int = 0,
+    generated: int = 12000,
+    breaking: int = 2500,
+) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
     """v2 training pairs and the dev sets for calibration (disjoint from every test split)."""
     from .train import build_training_data, held_out_train_bodies
 
@@ -111,16 +121,17 @@ def build_training_data_v2(data_dir: str | Path | None, *, seed: int = 0,
     broken = load_breaking_nli(data_dir)
     kept = {body_id for body_id, _ in held_out_train_bodies(data_dir)}
     fnc_train, fnc_dev = fnc_sentence_pairs(data_dir, kept, seed=seed)
-    train = (load_taxinli(data_dir)
-             + [p for p in cad if p.split == "train"]
-             + rng.sample(broken, min(breaking, len(broken)))
-             + load_paws_x_en(data_dir)
-             + fnc_train
-             + v1_real
-             + rng.sample(v1_generated, min(generated, len(v1_generated))))
+    train = (
+        load_taxinli(data_dir)
+        + [p for p in cad if p.split == "train"]
+        + rng.sample(broken, min(breaking, len(broken)))
+        + load_paws_x_en(data_dir)
+        + fnc_train
+        + v1_real
+        + rng.sample(v1_generated, min(generated, len(v1_generated)))
+    )
     rng.shuffle(train)
-    dev = {**dev, "cad-nli-dev": [p for p in cad if p.split == "dev"],
-           "fnc-train-sentences-dev": fnc_dev}
+    dev = {**dev, "cad-nli-dev": [p for p in cad if p.split == "dev"], "fnc-train-sentences-dev": fnc_dev}
     return train, dev
 
 

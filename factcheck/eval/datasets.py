@@ -103,10 +103,7 @@ def _folder(data_dir: str | Path | None, name: str) -> Path:
 def _file(folder: Path, relative: str) -> Path:
     path = folder / relative
     if not path.is_file():
-        raise DatasetError(
-            f"Dataset file {path} is missing: restore it from the source listed in "
-            f"{folder / 'SOURCE.md'}."
-        )
+        raise DatasetError(f"Dataset file {path} is missing: restore it from the source listed in {folder / 'SOURCE.md'}.")
     return path
 
 
@@ -129,13 +126,10 @@ def _map(mapping: dict[str, str], value: str, source: Path) -> str:
     try:
         return mapping[value]
     except KeyError:
-        raise DatasetError(
-            f"Unknown label {value!r} in {source}: expected one of {sorted(mapping)}."
-        ) from None
+        raise DatasetError(f"Unknown label {value!r} in {source}: expected one of {sorted(mapping)}.") from None
 
 
-_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-        "``": '"', "''": '"'}
+_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}", "``": '"', "''": '"'}
 
 
 def detokenize_fever(text: str) -> str:
@@ -165,16 +159,14 @@ def load_fnc1(data_dir: str | Path | None) -> list[LabeledPair]:
         body_id = row["Body ID"]
         if body_id not in bodies:
             raise DatasetError(f"Body ID {body_id} of {stances_path} is not in {bodies_path}.")
-        pairs.append(LabeledPair(row["Headline"], bodies[body_id], stance, "test",
-                                 f"body:{body_id}", stance))
+        pairs.append(LabeledPair(row["Headline"], bodies[body_id], stance, "test", f"body:{body_id}", stance))
     return pairs
 
 
 def load_fnc1_train_bodies(data_dir: str | Path | None) -> dict[str, str]:
     """FNC-1 *train* bodies (no stances exist here): body id -> text, for generating data."""
     folder = _folder(data_dir, "fnc-1")
-    return {row["Body ID"]: row["articleBody"]
-            for row in _read_csv(_file(folder, "train_bodies.csv"))}
+    return {row["Body ID"]: row["articleBody"] for row in _read_csv(_file(folder, "train_bodies.csv"))}
 
 
 _EMERGENT = {"for": "supports", "against": "refutes", "observing": "neutral"}
@@ -188,9 +180,16 @@ def load_emergent(data_dir: str | Path | None) -> list[LabeledPair]:
         path = _file(folder, f"url-versions-2015-06-14-clean-{split}.csv")
         for row in _read_csv(path):
             stance = row["articleHeadlineStance"]
-            pairs.append(LabeledPair(row["claimHeadline"], row["articleHeadline"],
-                                     _map(_EMERGENT, stance, path), split,
-                                     f"claim:{row['claimId']}", stance))
+            pairs.append(
+                LabeledPair(
+                    row["claimHeadline"],
+                    row["articleHeadline"],
+                    _map(_EMERGENT, stance, path),
+                    split,
+                    f"claim:{row['claimId']}",
+                    stance,
+                )
+            )
     return pairs
 
 
@@ -220,9 +219,16 @@ def load_climate_fever(data_dir: str | Path | None) -> list[LabeledPair]:
             for evidence in record["evidences"]:
                 label = evidence["evidence_label"]
                 tag = label + ("|unanimous" if float(evidence["entropy"]) == 0.0 else "")
-                pairs.append(LabeledPair(record["claim"], evidence["evidence"],
-                                         _map(_THREE, label, path), split,
-                                         f"claim:{record['claim_id']}", tag))
+                pairs.append(
+                    LabeledPair(
+                        record["claim"],
+                        evidence["evidence"],
+                        _map(_THREE, label, path),
+                        split,
+                        f"claim:{record['claim_id']}",
+                        tag,
+                    )
+                )
     return pairs
 
 
@@ -237,10 +243,16 @@ def load_sick(data_dir: str | Path | None) -> list[LabeledPair]:
     pairs = []
     for row in _read_tsv(path):
         # sentence_A is the premise: A entails/contradicts B, so B plays the claim.
-        pairs.append(LabeledPair(row["sentence_B"], row["sentence_A"],
-                                 _map(_SICK, row["entailment_label"], path),
-                                 _map(_SICK_SPLITS, row["SemEval_set"], path),
-                                 f"pair:{row['pair_ID']}", row["entailment_label"]))
+        pairs.append(
+            LabeledPair(
+                row["sentence_B"],
+                row["sentence_A"],
+                _map(_SICK, row["entailment_label"], path),
+                _map(_SICK_SPLITS, row["SemEval_set"], path),
+                f"pair:{row['pair_ID']}",
+                row["entailment_label"],
+            )
+        )
     return pairs
 
 
@@ -258,10 +270,16 @@ def load_fever_symmetric(data_dir: str | Path | None) -> list[LabeledPair]:
                 if not line.strip():
                     continue
                 record = json.loads(line)
-                pairs.append(LabeledPair(detokenize_fever(record["claim"]),
-                                         detokenize_fever(record["evidence"]),
-                                         _map(_BINARY, record["label"], path), split,
-                                         f"id:{record['id']}", record["label"]))
+                pairs.append(
+                    LabeledPair(
+                        detokenize_fever(record["claim"]),
+                        detokenize_fever(record["evidence"]),
+                        _map(_BINARY, record["label"], path),
+                        split,
+                        f"id:{record['id']}",
+                        record["label"],
+                    )
+                )
     return pairs
 
 
@@ -275,9 +293,16 @@ def load_healthver(data_dir: str | Path | None) -> list[LabeledPair]:
     for split in ("dev", "test"):
         path = _file(folder, f"healthver_{split}.csv")
         for row in _read_csv(path):
-            pairs.append(LabeledPair(row["claim"].strip(), row["evidence"].strip(),
-                                     _map(_HEALTHVER, row["label"], path), split,
-                                     f"claim:{row['claim'].strip()}", row["label"]))
+            pairs.append(
+                LabeledPair(
+                    row["claim"].strip(),
+                    row["evidence"].strip(),
+                    _map(_HEALTHVER, row["label"], path),
+                    split,
+                    f"claim:{row['claim'].strip()}",
+                    row["label"],
+                )
+            )
     return pairs
 
 
@@ -292,9 +317,16 @@ def load_covid_fact(data_dir: str | Path | None) -> list[LabeledPair]:
         path = _file(folder, f"RTE-covidfact/{name}")
         for row in _read_tsv(path):
             label = row.get("label") or row.get("entailment") or ""
-            pairs.append(LabeledPair(row["Sentence2"], row["sentence1"],
-                                     _map(_RTE_STRINGS, label, path), split,
-                                     f"evidence:{_bucket(row['sentence1'], 1 << 30)}", label))
+            pairs.append(
+                LabeledPair(
+                    row["Sentence2"],
+                    row["sentence1"],
+                    _map(_RTE_STRINGS, label, path),
+                    split,
+                    f"evidence:{_bucket(row['sentence1'], 1 << 30)}",
+                    label,
+                )
+            )
     return pairs
 
 
@@ -305,9 +337,16 @@ def load_scifact(data_dir: str | Path | None) -> list[LabeledPair]:
     for split in ("train", "dev"):
         path = _file(folder, f"{split}.tsv")
         for row in _read_tsv(path):
-            pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
-                                     _map(_RTE_STRINGS, row["entailment"], path), split,
-                                     f"claim:{row['sentence2']}", row["entailment"]))
+            pairs.append(
+                LabeledPair(
+                    row["sentence2"],
+                    row["sentence1"],
+                    _map(_RTE_STRINGS, row["entailment"], path),
+                    split,
+                    f"claim:{row['sentence2']}",
+                    row["entailment"],
+                )
+            )
     return pairs
 
 
@@ -321,14 +360,28 @@ def load_rte(data_dir: str | Path | None) -> list[LabeledPair]:
     for split in ("train", "dev"):
         path = _file(folder, f"{split}.tsv")
         for row in _read_tsv(path):
-            pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
-                                     _map(_GLUE_RTE, row["label"], path), split,
-                                     f"idx:{split}:{row['idx']}", row["label"]))
+            pairs.append(
+                LabeledPair(
+                    row["sentence2"],
+                    row["sentence1"],
+                    _map(_GLUE_RTE, row["label"], path),
+                    split,
+                    f"idx:{split}:{row['idx']}",
+                    row["label"],
+                )
+            )
     return pairs
 
 
-_NLI = {"entailment": "supports", "contradiction": "refutes", "neutral": "neutral",
-        "e": "supports", "c": "refutes", "n": "neutral", "not_entailment": "not_supports"}
+_NLI = {
+    "entailment": "supports",
+    "contradiction": "refutes",
+    "neutral": "neutral",
+    "e": "supports",
+    "c": "refutes",
+    "n": "neutral",
+    "not_entailment": "not_supports",
+}
 
 
 def _read_headerless_tsv(path: Path, encoding: str = "utf-8") -> Iterator[list[str]]:
@@ -339,8 +392,10 @@ def _read_headerless_tsv(path: Path, encoding: str = "utf-8") -> Iterator[list[s
 def load_xnli_en(data_dir: str | Path | None) -> list[LabeledPair]:
     """XNLI English dev (MNLI-style pairs, not in MNLI): premise -> evidence, hypothesis -> claim."""
     path = _file(_folder(data_dir, "xnli-en"), "dev-en.tsv")
-    return [LabeledPair(hyp, prem, _map(_NLI, label, path), "dev", f"xnli:{prem[:80]}", label)
-            for prem, hyp, label in _read_headerless_tsv(path)]
+    return [
+        LabeledPair(hyp, prem, _map(_NLI, label, path), "dev", f"xnli:{prem[:80]}", label)
+        for prem, hyp, label in _read_headerless_tsv(path)
+    ]
 
 
 def load_anli(data_dir: str | Path | None) -> list[LabeledPair]:
@@ -352,9 +407,16 @@ def load_anli(data_dir: str | Path | None) -> list[LabeledPair]:
             path = _file(folder, f"anli_v1.0/{round_}/{split}.jsonl")
             for line in path.read_text(encoding="utf-8").splitlines():
                 row = json.loads(line)  # never the `reason` field: it explains the label
-                pairs.append(LabeledPair(row["hypothesis"], row["context"],
-                                         _map(_NLI, row["label"], path), split,
-                                         f"anli:{round_}:{row['uid']}", row["label"]))
+                pairs.append(
+                    LabeledPair(
+                        row["hypothesis"],
+                        row["context"],
+                        _map(_NLI, row["label"], path),
+                        split,
+                        f"anli:{round_}:{row['uid']}",
+                        row["label"],
+                    )
+                )
     return pairs
 
 
@@ -367,8 +429,9 @@ def load_fool_me_twice(data_dir: str | Path | None) -> list[LabeledPair]:
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             evidence = " ".join(item["text"] for item in row["gold_evidence"])
-            pairs.append(LabeledPair(row["text"], evidence, _map(_THREE, row["label"], path),
-                                     split, f"fm2:{row['id']}", row["label"]))
+            pairs.append(
+                LabeledPair(row["text"], evidence, _map(_THREE, row["label"], path), split, f"fm2:{row['id']}", row["label"])
+            )
     return pairs
 
 
@@ -381,9 +444,16 @@ def load_negation_nli(data_dir: str | Path | None) -> list[LabeledPair]:
         with path.open(encoding="cp1252", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                 label = row["gold_label"].strip()
-                pairs.append(LabeledPair(row["Hypothesis"].strip(), row["Text"].strip(),
-                                         _map(_NLI, label, path), source.lower(),
-                                         f"negation:{source}:{row['index']}", label))
+                pairs.append(
+                    LabeledPair(
+                        row["Hypothesis"].strip(),
+                        row["Text"].strip(),
+                        _map(_NLI, label, path),
+                        source.lower(),
+                        f"negation:{source}:{row['index']}",
+                        label,
+                    )
+                )
     return pairs
 
 
@@ -400,8 +470,11 @@ def load_wice(data_dir: str | Path | None) -> list[LabeledPair]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             row = json.loads(line)
             evidence = " ".join(row["evidence"])
-            pairs.append(LabeledPair(row["claim"], evidence, _map(_WICE, row["label"], path),
-                                     split, f"wice:{split}:{number}", row["label"]))
+            pairs.append(
+                LabeledPair(
+                    row["claim"], evidence, _map(_WICE, row["label"], path), split, f"wice:{split}:{number}", row["label"]
+                )
+            )
     return pairs
 
 
@@ -411,9 +484,10 @@ def load_wice(data_dir: str | Path | None) -> list[LabeledPair]:
 def load_taxinli(data_dir: str | Path | None) -> list[LabeledPair]:
     """TaxiNLI: 10,071 real MultiNLI pairs (C-UDA: computational use)."""
     path = _file(_folder(data_dir, "taxinli"), "taxinli10k.tsv")
-    return [LabeledPair(row["hyp"], row["prem"], _map(_NLI, row["label"], path), "train",
-                        f"taxinli:{row['pairID']}", row["label"])
-            for row in _read_tsv(path)]
+    return [
+        LabeledPair(row["hyp"], row["prem"], _map(_NLI, row["label"], path), "train", f"taxinli:{row['pairID']}", row["label"])
+        for row in _read_tsv(path)
+    ]
 
 
 def load_cad_nli(data_dir: str | Path | None) -> list[LabeledPair]:
@@ -423,9 +497,16 @@ def load_cad_nli(data_dir: str | Path | None) -> list[LabeledPair]:
     for split in ("train", "dev", "test"):
         path = _file(folder, f"NLI/all_combined/{split}.tsv")
         for number, row in enumerate(_read_tsv(path)):
-            pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
-                                     _map(_NLI, row["gold_label"], path), split,
-                                     f"cad:{split}:{number // 5}", row["gold_label"]))
+            pairs.append(
+                LabeledPair(
+                    row["sentence2"],
+                    row["sentence1"],
+                    _map(_NLI, row["gold_label"], path),
+                    split,
+                    f"cad:{split}:{number // 5}",
+                    row["gold_label"],
+                )
+            )
     return pairs
 
 
@@ -439,18 +520,26 @@ def load_breaking_nli(data_dir: str | Path | None) -> list[LabeledPair]:
     pairs = []
     for line in lines:
         row = json.loads(line)
-        pairs.append(LabeledPair(row["sentence2"], row["sentence1"],
-                                 _map(_NLI, row["gold_label"], path), "train",
-                                 f"breaking:{row['pairID']}", row["category"]))
+        pairs.append(
+            LabeledPair(
+                row["sentence2"],
+                row["sentence1"],
+                _map(_NLI, row["gold_label"], path),
+                "train",
+                f"breaking:{row['pairID']}",
+                row["category"],
+            )
+        )
     return pairs
 
 
 def load_paws_x_en(data_dir: str | Path | None) -> list[LabeledPair]:
     """PAWS-X English dev: paraphrase (supports) or word-scrambled non-paraphrase (not_supports)."""
     path = _file(_folder(data_dir, "paws-x-en"), "dev-en.tsv")
-    return [LabeledPair(s2, s1, "supports" if label == "1" else "not_supports", "train",
-                        f"paws:{number}", label)
-            for number, (s1, s2, label) in enumerate(_read_headerless_tsv(path))]
+    return [
+        LabeledPair(s2, s1, "supports" if label == "1" else "not_supports", "train", f"paws:{number}", label)
+        for number, (s1, s2, label) in enumerate(_read_headerless_tsv(path))
+    ]
 
 
 def load_fnc1_train_stances(data_dir: str | Path | None) -> list[LabeledPair]:
@@ -464,9 +553,16 @@ def load_fnc1_train_stances(data_dir: str | Path | None) -> list[LabeledPair]:
             stance = row["Stance"]
             if stance not in FNC_LABELS or row["Body ID"] not in bodies:
                 continue
-            pairs.append(LabeledPair(row["Headline"], bodies[row["Body ID"]], stance,
-                                     name.split("_")[1], f"fnc-train-body:{row['Body ID']}",
-                                     stance))
+            pairs.append(
+                LabeledPair(
+                    row["Headline"],
+                    bodies[row["Body ID"]],
+                    stance,
+                    name.split("_")[1],
+                    f"fnc-train-body:{row['Body ID']}",
+                    stance,
+                )
+            )
     return pairs
 
 
@@ -513,8 +609,7 @@ TEST_SPLITS = {
 }
 
 
-def load_dataset(name: str, *, data_dir: str | Path | None = None,
-                 split: str | None = None) -> list[LabeledPair]:
+def load_dataset(name: str, *, data_dir: str | Path | None = None, split: str | None = None) -> list[LabeledPair]:
     """Load one dataset by name; `split=None` returns every split."""
     if name not in LOADERS:
         raise DatasetError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
@@ -523,7 +618,5 @@ def load_dataset(name: str, *, data_dir: str | Path | None = None,
         available = sorted({pair.split for pair in pairs})
         pairs = [pair for pair in pairs if pair.split == split]
         if not pairs:
-            raise DatasetError(
-                f"Dataset {name} has no split {split!r}: choose one of {', '.join(available)}."
-            )
+            raise DatasetError(f"Dataset {name} has no split {split!r}: choose one of {', '.join(available)}.")
     return pairs

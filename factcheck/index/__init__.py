@@ -1,8 +1,8 @@
 """The sentence index: versions on disk with a manifest, the streaming builder, and vector search.
 
-    store.py    versions, manifest, checksums, the writer lock; `load_index`
-    builder.py  `IndexBuilder`: a new version assembled batch by batch, so memory does not grow
-    vectors.py  FAISS search: exact below a size, approximate above, sharded above that
+store.py    versions, manifest, checksums, the writer lock; `load_index`
+builder.py  `IndexBuilder`: a new version assembled batch by batch, so memory does not grow
+vectors.py  FAISS search: exact below a size, approximate above, sharded above that
 """
 
 from __future__ import annotations

@@ -34,8 +34,17 @@ import pyarrow.parquet as pq
 from ..errors import InputError
 from ..models import Article, Sentence
 from .store import (
-    ARTICLE_COLUMNS, ARTICLE_SCHEMA, SEARCH_FILE, SENTENCE_COLUMNS, SENTENCE_SCHEMA, SHARDS_DIR, StagedVersion, StoredVersion,
-    VectorFileWriter, crash_point, release_mapped_pages,
+    ARTICLE_COLUMNS,
+    ARTICLE_SCHEMA,
+    SEARCH_FILE,
+    SENTENCE_COLUMNS,
+    SENTENCE_SCHEMA,
+    SHARDS_DIR,
+    StagedVersion,
+    StoredVersion,
+    VectorFileWriter,
+    crash_point,
+    release_mapped_pages,
 )
 
 BATCH_SENTENCES = 20_000  # sentences per batch: a few MB of text, ~30 MB of 384-d vectors
@@ -65,7 +74,8 @@ def string_keys(values: Sequence[str]) -> np.ndarray:
     """Any strings (article ids, paths) as 64-bit keys (BLAKE2b)."""
     return np.fromiter(
         (int.from_bytes(hashlib.blake2b(v.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") for v in values),
-        dtype=np.uint64, count=len(values),
+        dtype=np.uint64,
+        count=len(values),
     )
 
 
@@ -253,7 +263,10 @@ class IndexBuilder:
             self.abort()
             raise
         self.staged.commit(
-            embedder_name=self.embedder_name, dimension=self.dimension, counts=self._counts, keep_versions=keep_versions,
+            embedder_name=self.embedder_name,
+            dimension=self.dimension,
+            counts=self._counts,
+            keep_versions=keep_versions,
             extra=extra,
         )
         return True
@@ -316,7 +329,12 @@ class IndexBuilder:
             raise InputError("The articles contain no sentences to index")
         if old is not None and not stats.articles_new and not len(stale):
             return False  # nothing changed: keep the live version as it is
-        self._counts = {"articles": articles, "sentences": sentences, "unique_sentences": self.vectors.rows, "checkworthy": checkworthy}
+        self._counts = {
+            "articles": articles,
+            "sentences": sentences,
+            "unique_sentences": self.vectors.rows,
+            "checkworthy": checkworthy,
+        }
         return True
 
 
@@ -364,5 +382,5 @@ def write_search_index(staging: Path, dimension: int, settings: dict) -> dict:
 def _mapped_slices(vectors: np.ndarray, size: int):
     """Consecutive `size`-row slices of mapped vectors; each one's pages are let go once it is used."""
     for start in range(0, len(vectors), size):
-        yield vectors[start:start + size]
+        yield vectors[start : start + size]
         release_mapped_pages(vectors)

@@ -61,18 +61,43 @@ _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
 
 ARTICLE_COLUMNS = ["article_id", "path", "title", "source", "date", "url", "n_sentences"]
 SENTENCE_COLUMNS = [
-    "sentence_id", "article_id", "ordinal", "text", "start", "end", "line", "hash", "checkworthy", "vector_row",
+    "sentence_id",
+    "article_id",
+    "ordinal",
+    "text",
+    "start",
+    "end",
+    "line",
+    "hash",
+    "checkworthy",
+    "vector_row",
 ]
 # the column types builds write (and cast an older version's rows to)
-ARTICLE_SCHEMA = pa.schema([
-    ("article_id", pa.string()), ("path", pa.string()), ("title", pa.string()), ("source", pa.string()),
-    ("date", pa.string()), ("url", pa.string()), ("n_sentences", pa.int64()),
-])
-SENTENCE_SCHEMA = pa.schema([
-    ("sentence_id", pa.string()), ("article_id", pa.string()), ("ordinal", pa.int64()), ("text", pa.string()),
-    ("start", pa.int64()), ("end", pa.int64()), ("line", pa.int64()), ("hash", pa.string()),
-    ("checkworthy", pa.bool_()), ("vector_row", pa.int64()),
-])
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("path", pa.string()),
+        ("title", pa.string()),
+        ("source", pa.string()),
+        ("date", pa.string()),
+        ("url", pa.string()),
+        ("n_sentences", pa.int64()),
+    ]
+)
+SENTENCE_SCHEMA = pa.schema(
+    [
+        ("sentence_id", pa.string()),
+        ("article_id", pa.string()),
+        ("ordinal", pa.int64()),
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("line", pa.int64()),
+        ("hash", pa.string()),
+        ("checkworthy", pa.bool_()),
+        ("vector_row", pa.int64()),
+    ]
+)
 
 
 @dataclass
@@ -145,7 +170,9 @@ def current_version(index_dir: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT unreadable: {exc}); {_rebuild_hint(index_dir)}") from exc
+        raise IndexDamagedError(
+            f"Index at {index_dir} is damaged (CURRENT unreadable: {exc}); {_rebuild_hint(index_dir)}"
+        ) from exc
     name = raw.decode("utf-8", errors="replace").strip()
     if not _VERSION_NAME.fullmatch(name):
         raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT does not name a version); {_rebuild_hint(index_dir)}")
@@ -191,8 +218,7 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
         raise IndexDamagedError(f"Index at {index_dir} is damaged (manifest unreadable: {exc!r}); {rebuild}") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
-            f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads "
-            f"{FORMAT_VERSION}; {rebuild}"
+            f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads {FORMAT_VERSION}; {rebuild}"
         )
     if embedder is not None and embedder_name != embedder:
         raise IndexMismatchError(
@@ -203,7 +229,9 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
         for name in (*required, *(n for n in checksums if n not in required)):
             path = version / name
             if not _inside_version(name):
-                raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest names {name!r}, outside the version); {rebuild}")
+                raise IndexDamagedError(
+                    f"Index at {index_dir} is damaged (the manifest names {name!r}, outside the version); {rebuild}"
+                )
             if name not in checksums:
                 raise IndexDamagedError(f"Index at {index_dir} is damaged (the manifest has no checksum for {name}); {rebuild}")
             if not path.is_file():
@@ -294,7 +322,9 @@ def open_version(index_dir: str | Path, *, embedder: str | None) -> StoredVersio
     rebuild = _rebuild_hint(index_dir)
     try:
         vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        columns = set(pq.read_schema(version / "articles.parquet").names) | set(pq.read_schema(version / "sentences.parquet").names)
+        columns = set(pq.read_schema(version / "articles.parquet").names) | set(
+            pq.read_schema(version / "sentences.parquet").names
+        )
     except Exception as exc:  # pyarrow/numpy raise many types for a damaged file
         raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
     dimension = int(manifest["embedder"]["dimension"])
@@ -326,7 +356,9 @@ class StagedVersion:
         self.staging = self.index_dir / f".tmp-{self.name}"
         self.staging.mkdir()
 
-    def commit(self, *, embedder_name: str, dimension: int, counts: dict, extra: dict | None = None, keep_versions: int = 2) -> Path:
+    def commit(
+        self, *, embedder_name: str, dimension: int, counts: dict, extra: dict | None = None, keep_versions: int = 2
+    ) -> Path:
         index_dir = self.index_dir
         try:
             manifest = {
@@ -374,7 +406,8 @@ class VectorFileWriter:
     def _header(self) -> bytes:
         buffer = io.BytesIO()
         npformat.write_array_header_1_0(
-            buffer, {"descr": npformat.dtype_to_descr(np.dtype("<f4")), "fortran_order": False, "shape": (self.rows, self.dimension)}
+            buffer,
+            {"descr": npformat.dtype_to_descr(np.dtype("<f4")), "fortran_order": False, "shape": (self.rows, self.dimension)},
         )
         return buffer.getvalue()
 
@@ -402,7 +435,9 @@ def _fsync(path: Path) -> None:
 def _version_files(staging: Path) -> list[str]:
     """Every file of a staged version but its manifest, as '/'-separated paths relative to it."""
     return sorted(
-        path.relative_to(staging).as_posix() for path in staging.rglob("*") if path.is_file() and path != staging / "manifest.json"
+        path.relative_to(staging).as_posix()
+        for path in staging.rglob("*")
+        if path.is_file() and path != staging / "manifest.json"
     )
 
 

@@ -152,15 +152,14 @@ class VectorIndex:
     def _add(self, matrix: np.ndarray) -> None:
         # Bounded chunks keep FAISS's temporary buffers small for very large adds.
         for start in range(0, len(matrix), 65_536):
-            self.index.add(matrix[start:start + 65_536])
+            self.index.add(matrix[start : start + 65_536])
 
     # -- searching ------------------------------------------------------------------------
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, ids) per query, best first; both of shape (len(queries), k)."""
         matrix = _as_matrix(queries, self.dim)
         if self.index is None or self.index.ntotal == 0 or k <= 0:
-            return (np.full((len(matrix), max(k, 0)), -np.inf, np.float32),
-                    np.full((len(matrix), max(k, 0)), -1, np.int64))
+            return (np.full((len(matrix), max(k, 0)), -np.inf, np.float32), np.full((len(matrix), max(k, 0)), -1, np.int64))
         scores, ids = self.index.search(matrix, k)
         return _best_first(scores, ids)
 
@@ -198,8 +197,8 @@ class VectorIndex:
             if mmap:  # not every index type can be mapped; reading it whole still works
                 return cls.load(path, mmap=False, **settings)
             raise IndexDamagedError(
-                f"The vector index {path} cannot be read ({error}): rebuild it with "
-                "`factcheck build-index`.") from None
+                f"The vector index {path} cannot be read ({error}): rebuild it with `factcheck build-index`."
+            ) from None
         settings.pop("dim", None)  # the file knows its dimension
         loaded = cls(dim=index.d, **settings)
         loaded.index = index
@@ -225,8 +224,7 @@ def _kind_of(index) -> str:
     return "flat"
 
 
-def merge_top_k(scores: list[np.ndarray], ids: list[np.ndarray],
-                k: int) -> tuple[np.ndarray, np.ndarray]:
+def merge_top_k(scores: list[np.ndarray], ids: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
     """Merge per-shard top-k results (each n x k_i) into one top-k, best first."""
     all_scores = np.concatenate(scores, axis=1)
     all_ids = np.concatenate(ids, axis=1)
@@ -241,8 +239,7 @@ def _best_first(scores: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
     """Sort each row by score, then id, so equal scores come out in one fixed order whatever
     the index layout (FAISS leaves ties in heap order, which differs between one index and shards)."""
     order = np.lexsort((ids, -scores), axis=1)
-    return (np.take_along_axis(scores, order, axis=1).astype(np.float32),
-            np.take_along_axis(ids, order, axis=1))
+    return (np.take_along_axis(scores, order, axis=1).astype(np.float32), np.take_along_axis(ids, order, axis=1))
 
 
 class ShardedVectorIndex:
@@ -253,8 +250,7 @@ class ShardedVectorIndex:
     time (`cache_shards=False`), so neither needs the whole corpus in one process's memory.
     """
 
-    def __init__(self, directory: str | os.PathLike, *, cache_shards: bool = True,
-                 mmap: bool = False, **settings) -> None:
+    def __init__(self, directory: str | os.PathLike, *, cache_shards: bool = True, mmap: bool = False, **settings) -> None:
         self.directory = Path(directory)
         self.settings = settings
         self.cache_shards = cache_shards
@@ -262,8 +258,7 @@ class ShardedVectorIndex:
         self._loaded: dict[str, VectorIndex] = {}
         manifest = self.directory / SHARDS_FILE
         if not manifest.exists():
-            raise NoIndexError(
-                f"No sharded index at {self.directory}: run `factcheck build-index` first.")
+            raise NoIndexError(f"No sharded index at {self.directory}: run `factcheck build-index` first.")
         try:
             data = json.loads(manifest.read_text())
             self.shards: list[dict] = data["shards"]
@@ -272,8 +267,9 @@ class ShardedVectorIndex:
             raise IndexDamagedError(f"{manifest} is damaged ({error}): rebuild the index.") from None
 
     @classmethod
-    def build(cls, directory: str | os.PathLike, batches: Iterable[np.ndarray], *,
-              shard_size: int = 1_000_000, **settings) -> ShardedVectorIndex:
+    def build(
+        cls, directory: str | os.PathLike, batches: Iterable[np.ndarray], *, shard_size: int = 1_000_000, **settings
+    ) -> ShardedVectorIndex:
         """Write shards of at most `shard_size` vectors from a stream of vector batches.
 
         Each shard is a VectorIndex built with `settings`, so a big shard becomes approximate
@@ -289,10 +285,11 @@ class ShardedVectorIndex:
             index = VectorIndex(**{**settings, "dim": dim}).build(matrix)
             index.save(directory / name)
             offset = shards[-1]["offset"] + shards[-1]["count"] if shards else 0
-            shards.append({"file": name, "offset": offset, "count": len(matrix),
-                           "kind": index.current_kind})
+            shards.append({"file": name, "offset": offset, "count": len(matrix), "kind": index.current_kind})
             del index
-        atomic_write(directory / SHARDS_FILE, json.dumps({"format": SHARDS_FORMAT, "dim": dim, "shards": shards}, indent=2) + "\n")
+        atomic_write(
+            directory / SHARDS_FILE, json.dumps({"format": SHARDS_FORMAT, "dim": dim, "shards": shards}, indent=2) + "\n"
+        )
         return cls(directory, **settings)
 
     def __len__(self) -> int:
@@ -315,8 +312,7 @@ class ShardedVectorIndex:
             all_scores.append(scores)
             all_ids.append(np.where(ids >= 0, ids + shard["offset"], -1))
         if not all_scores:
-            return (np.full((len(matrix), k), -np.inf, np.float32),
-                    np.full((len(matrix), k), -1, np.int64))
+            return (np.full((len(matrix), k), -np.inf, np.float32), np.full((len(matrix), k), -1, np.int64))
         return merge_top_k(all_scores, all_ids, k)
 
 
@@ -342,5 +338,3 @@ def _joined(pending: list[np.ndarray]) -> np.ndarray:
     # A batch that is a whole shard by itself (a slice of mapped vectors) is passed on as it
     # is: copying it would hold the shard twice while it is indexed.
     return pending[0] if len(pending) == 1 else np.concatenate(pending)
-
-

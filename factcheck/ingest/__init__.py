@@ -21,13 +21,33 @@ from ..errors import InputError
 from ..models import Article
 from .decode import decode_bytes, read_text
 from .html import parse_html, read_html_file
-from .paths import HTML_SUFFIXES, RECORD_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES, SkipHandler, _log_skip, expand_paths, iter_paths
+from .paths import (
+    HTML_SUFFIXES,
+    RECORD_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    TEXT_SUFFIXES,
+    SkipHandler,
+    _log_skip,
+    expand_paths,
+    iter_paths,
+)
 from .plain import clean_source, parse_date, parse_plain_text, read_text_file
 from .records import iter_record_articles, read_record_file
 
 __all__ = [
-    "READERS", "SUPPORTED_SUFFIXES", "clean_source", "decode_bytes", "expand_paths", "iter_articles", "iter_file_articles",
-    "iter_paths", "parse_date", "parse_html", "parse_plain_text", "read_file", "read_text",
+    "READERS",
+    "SUPPORTED_SUFFIXES",
+    "clean_source",
+    "decode_bytes",
+    "expand_paths",
+    "iter_articles",
+    "iter_file_articles",
+    "iter_paths",
+    "parse_date",
+    "parse_html",
+    "parse_plain_text",
+    "read_file",
+    "read_text",
 ]
 
 READERS: dict[str, Callable[[Path], list[Article]]] = {

@@ -9,7 +9,6 @@ from ..errors import InputError
 MAX_FILE_BYTES = 200 * 1024 * 1024  # larger single files are refused rather than read whole
 
 
-
 def decode_bytes(data: bytes) -> str:
     """Decode text of unknown encoding; raise InputError for binary data."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte order mark: text despite its NUL bytes
@@ -87,4 +86,3 @@ def read_text(path: Path) -> str:
     if _control_ratio(text) > 0.05:
         raise InputError("binary file (mostly control characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
-

@@ -10,6 +10,7 @@ from ..models import Article, Paragraph
 from .decode import read_text
 from .plain import make_article, parse_plain_text
 
+
 def read_html_file(path: Path) -> list[Article]:
     html = read_text(path)
     return [a for a in [parse_html(html, path=str(path))] if a]
@@ -55,4 +56,3 @@ def _locate(text: str, source: str) -> Paragraph:
         match = re.search(r"\W+".join(re.escape(w) for w in words), source) if words else None
         index = match.start() if match else 0
     return Paragraph(text, index, source.count("\n", 0, index) + 1)
-

@@ -24,7 +24,6 @@ def _log_skip(path: str, reason: str) -> None:
     log.warning("skipped %s: %s", path, reason)
 
 
-
 def expand_paths(paths: Iterable[str | os.PathLike], *, on_skip: SkipHandler = _log_skip) -> list[Path]:
     """Files, directories (recursive) and glob patterns -> sorted supported files.
 
@@ -93,4 +92,3 @@ def _walk(directory: Path) -> Iterator[Path]:
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
-

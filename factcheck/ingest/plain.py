@@ -38,7 +38,9 @@ _CREDIT_SUFFIX = re.compile(
     r"\s*\((?:(?:photo|image|picture)s?\b[^()]*|getty\ images|ap(?:\ photo)?[^()]*|reuters[^()]*|afp[^()]*|file\ photo)\)\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
-_TAG_BLOCK_START = re.compile(r"^(?:related\ topics|tags|topics|more\ on\ this\ story|related\ stories|related\ articles):?$", re.I | re.X)
+_TAG_BLOCK_START = re.compile(
+    r"^(?:related\ topics|tags|topics|more\ on\ this\ story|related\ stories|related\ articles):?$", re.I | re.X
+)
 _BREADCRUMB = re.compile(r"^[\w'’ ]{1,30}(?:\s+[/>|»›]\s+[\w'’ ]{1,30}){1,6}$")
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*$""")
 
@@ -292,4 +294,3 @@ def read_text_file(path: Path) -> list[Article]:
     meta, paragraphs = parse_plain_text(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     article = make_article(str(path), meta, paragraphs)
     return [article] if article else []
-

@@ -72,7 +72,9 @@ def _jsonl_lines(path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, str]]:
                     on_skip(f"{path}:{number}", str(exc))
 
 
-def _records(source: str | Iterable[tuple[int, str]], suffix: str, path: Path, on_skip: SkipHandler) -> Iterator[tuple[int, dict, int]]:
+def _records(
+    source: str | Iterable[tuple[int, str]], suffix: str, path: Path, on_skip: SkipHandler
+) -> Iterator[tuple[int, dict, int]]:
     """(record number, record, first line) for each record of a json, jsonl or csv file.
 
     `source` is the decoded file, or for .jsonl its numbered lines.
@@ -139,4 +141,3 @@ def _string_field(record: dict, key: str) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value).strip() or None
     return None
-

@@ -42,22 +42,34 @@ class Changes:
 
     def counts(self) -> dict[str, int]:
         return {
-            "new_conflicts": len(self.new_conflicts), "conflicts_no_longer_found": self.conflicts_no_longer_found,
-            "changed_verdicts": len(self.changed_verdicts), "new_single_source": len(self.new_single_source),
-            "articles_added": len(self.articles_added), "articles_removed": len(self.articles_removed),
+            "new_conflicts": len(self.new_conflicts),
+            "conflicts_no_longer_found": self.conflicts_no_longer_found,
+            "changed_verdicts": len(self.changed_verdicts),
+            "new_single_source": len(self.new_single_source),
+            "articles_added": len(self.articles_added),
+            "articles_removed": len(self.articles_removed),
         }
 
     def to_dict(self) -> dict:
         return {
-            "since": self.since, "previous_report": self.previous_report, "counts": self.counts(),
+            "since": self.since,
+            "previous_report": self.previous_report,
+            "counts": self.counts(),
             "new_conflicts": [c.to_dict() for c in self.new_conflicts],
             "changed_verdicts": [
-                {"id": v.claim.id, "claim": v.claim.text, "outlet": v.claim.source, "location": v.claim.location,
-                 "before": before, "after": v.verdict}
+                {
+                    "id": v.claim.id,
+                    "claim": v.claim.text,
+                    "outlet": v.claim.source,
+                    "location": v.claim.location,
+                    "before": before,
+                    "after": v.verdict,
+                }
                 for v, before in self.changed_verdicts
             ],
             "new_single_source": [s.to_dict() for s in self.new_single_source],
-            "articles_added": self.articles_added, "articles_removed": self.articles_removed,
+            "articles_added": self.articles_added,
+            "articles_removed": self.articles_removed,
         }
 
 
@@ -81,7 +93,12 @@ def load_previous_report(path: str | Path) -> dict:
 
 
 def compare_reports(
-    previous: dict, *, xref: CrossReference, verdicts: list[Verdict], articles: list[dict], previous_path: str | Path,
+    previous: dict,
+    *,
+    xref: CrossReference,
+    verdicts: list[Verdict],
+    articles: list[dict],
+    previous_path: str | Path,
 ) -> Changes:
     """New conflicts, changed verdicts, new single-source claims and added articles since `previous`."""
     since = str(previous.get("generated_at") or "")
@@ -105,8 +122,11 @@ def compare_reports(
 
     old_articles = {a.get("id"): a for a in _dicts(previous.get("articles_checked"))}
     if not old_articles:  # older reports: the articles their claims came from
-        old_articles = {c.get("claim_article"): {"id": c.get("claim_article"), "source": c.get("claim_source")}
-                        for c in _dicts(previous.get("claims")) if c.get("claim_article")}
+        old_articles = {
+            c.get("claim_article"): {"id": c.get("claim_article"), "source": c.get("claim_source")}
+            for c in _dicts(previous.get("claims"))
+            if c.get("claim_article")
+        }
     now_ids = {a["id"] for a in articles}
     changes.articles_added = [a for a in articles if a["id"] not in old_articles]
     changes.articles_removed = [a for key, a in old_articles.items() if key not in now_ids]

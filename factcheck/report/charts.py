@@ -23,7 +23,10 @@ TITLES = {
     "timeline": "Conflicting statements by publication date",
 }
 _TIME_COLOURS = {
-    "contradiction": "#c0392b", "date unknown": "#e67e22", "superseded": "#2e86c1", "changed over time": "#7d3c98",
+    "contradiction": "#c0392b",
+    "date unknown": "#e67e22",
+    "superseded": "#2e86c1",
+    "changed over time": "#7d3c98",
 }
 _RC: dict[Any, Any] = {  # matplotlib types rc keys as literals
     "svg.fonttype": "none",  # text stays text: selectable, searchable, no glyph outlines
@@ -76,7 +79,9 @@ def agreement_heatmap(xref: CrossReference) -> str | None:
         axes = figure.add_subplot()
         cmap = colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
         # cells as vector shapes (pcolormesh), not a raster image embedded in the SVG
-        steps = matplotlib.colors.BoundaryNorm(np.linspace(-0.05, 1.05, 12), cmap.N)  # eleven shades centred on tenths: half is yellow
+        steps = matplotlib.colors.BoundaryNorm(
+            np.linspace(-0.05, 1.05, 12), cmap.N
+        )  # eleven shades centred on tenths: half is yellow
         image = axes.pcolormesh(np.ma.masked_invalid(share), cmap=cmap, norm=steps, edgecolors="white", linewidth=1.5)
         axes.set_aspect("equal")
         axes.invert_yaxis()
@@ -122,12 +127,26 @@ def conflict_timeline(xref: CrossReference, *, shown: int = 10) -> str | None:
             for offset, statement in ((0.13, conflict.claim), (-0.13, conflict.evidence)):
                 when = to_date(statement.date)
                 points.append((when.toordinal() if when else unknown_x, y + offset, statement.outlet))
-            axes.plot([p[0] for p in points], [p[1] for p in points], color=colour, linewidth=1.6,
-                      marker="o", markersize=5, label=None if conflict.time in seen_times else conflict.time)
+            axes.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                color=colour,
+                linewidth=1.6,
+                marker="o",
+                markersize=5,
+                label=None if conflict.time in seen_times else conflict.time,
+            )
             seen_times.add(conflict.time)
             for x, py, outlet in points:
-                axes.annotate(_short(outlet, 26), (x, py), xytext=(6, 0), textcoords="offset points",
-                              va="center", fontsize=7, color="#333333")
+                axes.annotate(
+                    _short(outlet, 26),
+                    (x, py),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                    color="#333333",
+                )
         ticks: list[float] = [float(t) for t in _date_ticks(first, last)] if dated else []
         labels = [Date.fromordinal(int(t)).isoformat() for t in ticks]
         if any(to_date(s.date) is None for c in conflicts for s in (c.claim, c.evidence)):
@@ -169,7 +188,7 @@ def _svg(figure, title: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     from html import escape
 
@@ -185,4 +204,3 @@ def _matplotlib():
     except ImportError as exc:  # declared, but an environment may have lost it
         raise FactcheckError(f"The report's charts need matplotlib ({exc}): pip install 'matplotlib>=3.8'") from None
     return Figure, FigureCanvasSVG, colormaps, np
-

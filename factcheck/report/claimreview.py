@@ -34,7 +34,12 @@ RATING_NAMES = {
 
 
 def claimreview_jsonld(
-    verdicts: list[Verdict], *, articles: dict[str, dict], author: str, page_url: str, date_published: str,
+    verdicts: list[Verdict],
+    *,
+    articles: dict[str, dict],
+    author: str,
+    page_url: str,
+    date_published: str,
     author_url: str = "",
 ) -> list[dict]:
     """A ClaimReview object for every claim.
@@ -46,7 +51,9 @@ def claimreview_jsonld(
     organisation = {"@type": "Organization", "name": author}
     if author_url:
         organisation["url"] = author_url
-    return [_review(v, articles=articles, author=organisation, page_url=page_url, date_published=date_published) for v in verdicts]
+    return [
+        _review(v, articles=articles, author=organisation, page_url=page_url, date_published=date_published) for v in verdicts
+    ]
 
 
 def _review(v: Verdict, *, articles: dict[str, dict], author: dict, page_url: str, date_published: str) -> dict:
@@ -83,7 +90,7 @@ def _claim(v: Verdict, articles: dict[str, dict]) -> dict:
     item: dict = {"@type": "Claim"}
     if not appearances:  # a claim typed in, that no article states
         return item
-    ordered = sorted(appearances.values(), key=lambda w: (to_date(w.get("datePublished")) or Date.max))
+    ordered = sorted(appearances.values(), key=lambda w: to_date(w.get("datePublished")) or Date.max)
     first = ordered[0]
     if first.get("publisher"):  # an article that names no outlet: no author rather than a file name
         item["author"] = first["publisher"]

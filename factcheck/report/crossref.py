@@ -23,7 +23,15 @@ from ..models import VERDICTS, Verdict
 from .changes import Changes
 from .charts import TITLES as CHART_TITLES
 from .markdown import (
-    claim_anchor, code, differing_spans, escape, escape_marked, meta_facts, render_markdown, report_json, spans_json,
+    claim_anchor,
+    code,
+    differing_spans,
+    escape,
+    escape_marked,
+    meta_facts,
+    render_markdown,
+    report_json,
+    spans_json,
 )
 
 _TIME_WORDS = {
@@ -60,7 +68,7 @@ def copies_text(s: Statement) -> str:
 
 MATRIX_LEGEND = (
     "Each cell: statements corroborated / in conflict between the two outlets, each pair of statements counted "
-    "once; syndicated copies count for the original. \"+N undated\": conflicts where a publication date is "
+    'once; syndicated copies count for the original. "+N undated": conflicts where a publication date is '
     "unknown, so they may be changes over time. Changes over time and reported denials are not counted."
 )
 
@@ -81,7 +89,9 @@ def summary_lines(xref: CrossReference, verdicts: list[Verdict], meta: dict) -> 
     counts = Counter(v.verdict for v in verdicts)
     lines = [
         f"{len(xref.outlets)} outlets, {xref.statements} statements; "
-        + (f"{xref.syndicated_copies} syndicated copies counted once" if xref.syndicated_copies else "no syndicated copies found"),
+        + (
+            f"{xref.syndicated_copies} syndicated copies counted once" if xref.syndicated_copies else "no syndicated copies found"
+        ),
         f"{len(xref.conflicts)} conflicts: {times['contradiction']} contradictions, {times['date unknown']} with an unknown "
         f"publication date, {times['superseded']} superseded, {times['changed over time']} changed over time"
         + (f", {denials} reported denials" if denials else ""),
@@ -113,7 +123,11 @@ def _more(total: int, shown: int) -> str:
 
 
 def crossref_json(
-    xref: CrossReference, verdicts: list[Verdict], *, meta: dict | None = None, changes: Changes | None = None,
+    xref: CrossReference,
+    verdicts: list[Verdict],
+    *,
+    meta: dict | None = None,
+    changes: Changes | None = None,
     articles: list[dict] | None = None,
 ) -> dict:
     """The verdict JSON plus `conflicts`, `clusters`, `matrix`, `single_source` and the run facts;
@@ -143,8 +157,14 @@ def _add_spans(conflict: dict) -> None:
 
 
 def render_crossref_markdown(
-    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None,
-    shown: int = 10, charts: dict[str, str] | None = None, changes: Changes | None = None,
+    xref: CrossReference,
+    verdicts: list[Verdict],
+    *,
+    title: str = "Cross-reference report",
+    meta: dict | None = None,
+    shown: int = 10,
+    charts: dict[str, str] | None = None,
+    changes: Changes | None = None,
 ) -> str:
     """The report as Markdown; `charts` maps a chart name to the image file linked (written beside the report)."""
     meta, charts = meta or {}, charts or {}
@@ -199,8 +219,12 @@ def render_crossref_markdown(
     lines += _md_image(charts, "agreement")
     lines += _md_matrix(xref)
 
-    lines += ["## Single-source claims", "",
-              "Claims no other outlet corroborates (a syndicated copy is not a second source); most specific first.", ""]
+    lines += [
+        "## Single-source claims",
+        "",
+        "Claims no other outlet corroborates (a syndicated copy is not a second source); most specific first.",
+        "",
+    ]
     per_outlet = Counter(s.outlet for s in xref.single_source)
     lines.append("By outlet: " + ", ".join(f"{escape(o)} {n}" for o, n in per_outlet.most_common()) if per_outlet else "None.")
     lines.append("")
@@ -213,7 +237,7 @@ def render_crossref_markdown(
     details = render_markdown(verdicts, meta=meta, detail_unverified=False)
     if "## Claims" in details:
         lines += ["---", "", "## Appendix: every checked claim with its evidence", ""]
-        lines.append(details[details.index("## Claims") + len("## Claims"):].strip())
+        lines.append(details[details.index("## Claims") + len("## Claims") :].strip())
         lines.append("")
     return "\n".join(lines)
 
@@ -244,8 +268,12 @@ def _md_image(charts: dict[str, str], name: str) -> list[str]:
 
 
 def _md_changes(changes: Changes, shown: int) -> list[str]:
-    lines = [f"## What changed since {escape(changes.since_label)}", "",
-             f"Compared with the report {code(changes.previous_report)}.", ""]
+    lines = [
+        f"## What changed since {escape(changes.since_label)}",
+        "",
+        f"Compared with the report {code(changes.previous_report)}.",
+        "",
+    ]
     counts = changes.counts()
     lines += [
         f"- {counts['new_conflicts']} new conflict(s); {counts['conflicts_no_longer_found']} from the previous report no longer found",
@@ -262,8 +290,10 @@ def _md_changes(changes: Changes, shown: int) -> list[str]:
     if changes.changed_verdicts:
         lines += ["### Verdicts that changed", ""]
         for v, before in changes.changed_verdicts[:shown]:
-            lines.append(f"- {before} → **{v.verdict}**: {escape(v.claim.text)} — {escape(v.claim.source or 'unknown outlet')}, "
-                         f"{escape(v.claim.date or 'date unknown')}")
+            lines.append(
+                f"- {before} → **{v.verdict}**: {escape(v.claim.text)} — {escape(v.claim.source or 'unknown outlet')}, "
+                f"{escape(v.claim.date or 'date unknown')}"
+            )
         lines.append("")
         lines += _md_more(len(changes.changed_verdicts), shown)
     if changes.new_single_source:
@@ -318,16 +348,29 @@ def _md_matrix(xref: CrossReference) -> list[str]:
 
 
 def render_crossref_html(
-    xref: CrossReference, verdicts: list[Verdict], *, title: str = "Cross-reference report", meta: dict | None = None,
-    shown: int = 10, charts: dict[str, str] | None = None, changes: Changes | None = None,
+    xref: CrossReference,
+    verdicts: list[Verdict],
+    *,
+    title: str = "Cross-reference report",
+    meta: dict | None = None,
+    shown: int = 10,
+    charts: dict[str, str] | None = None,
+    changes: Changes | None = None,
 ) -> str:
     """A static page: no scripts, no network, inline CSS and SVG charts; every quoted text escaped
     by the template (`charts` holds SVG documents from `charts.render_charts`)."""
     meta = meta or {}
     return _template().render(
-        title=title, meta_line=_meta_line(meta), xref=xref, verdicts=verdicts, shown=shown, changes=changes,
-        summary=summary_lines(xref, verdicts, meta), charts={name: _inline_svg(svg) for name, svg in (charts or {}).items()},
-        chart_titles=CHART_TITLES, legend=MATRIX_LEGEND,
+        title=title,
+        meta_line=_meta_line(meta),
+        xref=xref,
+        verdicts=verdicts,
+        shown=shown,
+        changes=changes,
+        summary=summary_lines(xref, verdicts, meta),
+        charts={name: _inline_svg(svg) for name, svg in (charts or {}).items()},
+        chart_titles=CHART_TITLES,
+        legend=MATRIX_LEGEND,
         checked=[v for v in verdicts if v.verdict != "unverified" or xref.statements == 0],
         single_by_outlet=_by_outlet(xref.single_source),
     )
@@ -341,26 +384,37 @@ def _template():
         raise FactcheckError("The HTML report needs Jinja2: pip install 'jinja2>=3.1'") from None
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
     )
     environment.globals.update(
-        origin=origin, asserted_by=asserted_by, copies_text=copies_text, time_text=time_text, matrix_cell=matrix_cell,
-        more=_more, marked=_marked_html, spans=differing_spans, claim_anchor=claim_anchor,
+        origin=origin,
+        asserted_by=asserted_by,
+        copies_text=copies_text,
+        time_text=time_text,
+        matrix_cell=matrix_cell,
+        more=_more,
+        marked=_marked_html,
+        spans=differing_spans,
+        claim_anchor=claim_anchor,
     )
     return environment.get_template("crossref.html.j2")
 
 
 def _marked_html(text: str | None, spans=()):
     """Escaped text with the differing words in <mark>."""
-    from markupsafe import Markup, escape as html_escape
+    from markupsafe import Markup
+    from markupsafe import escape as html_escape
 
     text = text or ""
     pieces, position = [], 0
     for span in sorted(spans, key=lambda s: s.start):
         if span.start < position or span.end <= span.start:
             continue
-        pieces.append(html_escape(text[position:span.start]))
-        pieces.append(Markup('<mark class="{}">{}</mark>').format(span.role, text[span.start:span.end]))
+        pieces.append(html_escape(text[position : span.start]))
+        pieces.append(Markup('<mark class="{}">{}</mark>').format(span.role, text[span.start : span.end]))
         position = span.end
     pieces.append(html_escape(text[position:]))
     return Markup("").join(pieces)
@@ -370,7 +424,7 @@ def _inline_svg(svg: str):
     """A chart for inline use: the SVG element alone, without the namespace declarations HTML does not need."""
     from markupsafe import Markup
 
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
     return Markup(svg)
 

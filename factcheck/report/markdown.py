@@ -53,8 +53,8 @@ def escape_marked(text: str | None, spans: tuple[Span, ...] | list[Span] = ()) -
     for span in sorted(spans, key=lambda s: s.start):
         if span.start < position or span.end <= span.start:
             continue
-        pieces.append(_escape_inline(text[position:span.start]))
-        pieces.append("**" + _escape_inline(" ".join(text[span.start:span.end].split())) + "**")
+        pieces.append(_escape_inline(text[position : span.start]))
+        pieces.append("**" + _escape_inline(" ".join(text[span.start : span.end].split())) + "**")
         position = span.end
     pieces.append(_escape_inline(text[position:]))
     return _no_block(re.sub(r"\s+", " ", "".join(pieces)).strip())
@@ -122,7 +122,9 @@ def meta_facts(meta: dict, *, quote=str) -> list[str]:
     generated = meta.get("generated_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")
     facts = [f"generated {generated}", f"factcheck {__version__}"]
     if meta.get("index"):
-        facts.append(f"index {quote(meta['index'])} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)")
+        facts.append(
+            f"index {quote(meta['index'])} ({meta.get('articles', '?')} articles, {meta.get('sentences', '?')} sentences)"
+        )
     if meta.get("stance_model"):
         facts.append(f"stance model {quote(meta['stance_model'])}")
     return facts
@@ -142,7 +144,9 @@ def render_markdown(
     lines.append(f"| **total** | **{len(verdicts)}** |")
     lines.append("")
 
-    conflicts = [(v, e) for v in ordered if v.verdict in ("contradicted", "disputed") for e in v.evidence if e.stance == "refutes"]
+    conflicts = [
+        (v, e) for v in ordered if v.verdict in ("contradicted", "disputed") for e in v.evidence if e.stance == "refutes"
+    ]
     if conflicts:
         lines += ["## Conflicts", "", "| # | claim | conflicting statement | type | outlet, date |", "|---:|---|---|---|---|"]
         for n, (v, e) in enumerate(conflicts, start=1):
@@ -178,13 +182,11 @@ def render_markdown(
             claim_spans, spans = differing_spans(v.claim.text, e.sentence) if e.stance == "refutes" else ((), ())
             versus = ""
             if claim_spans and spans:
-                said = " ".join(v.claim.text[s.start:s.end] for s in claim_spans)
+                said = " ".join(v.claim.text[s.start : s.end] for s in claim_spans)
                 versus = f" ({escape(said)} in the claim)"
             lines.append(f"> {escape_marked(e.sentence, spans)}")
             lines.append(">")
-            lines.append(
-                f"> — {_source_line(e)} · **{kind}**{versus} · stance {e.score:.2f} · similarity {e.similarity:.2f}"
-            )
+            lines.append(f"> — {_source_line(e)} · **{kind}**{versus} · stance {e.score:.2f} · similarity {e.similarity:.2f}")
             if e.duplicates:
                 lines.append(f"> · also carried verbatim by: {escape('; '.join(e.duplicates))} (counted once)")
             lines.append("")

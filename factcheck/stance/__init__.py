@@ -71,9 +71,15 @@ class HybridStance:
     name = "hybrid"
     PRECISE_CONFLICTS = ("number", "date", "antonym")
 
-    def __init__(self, model: str = "", *, support_threshold: float | None = None,
-                 refute_threshold: float | None = None, overrule: float | None = None,
-                 **options: object) -> None:
+    def __init__(
+        self,
+        model: str = "",
+        *,
+        support_threshold: float | None = None,
+        refute_threshold: float | None = None,
+        overrule: float | None = None,
+        **options: object,
+    ) -> None:
         from .cross_encoder import CrossEncoderStance
 
         self.rules = RulesStance()
@@ -88,8 +94,11 @@ class HybridStance:
 
         pairs = list(pairs)
         results = self.rules.classify_batch(pairs)
-        ask = [i for i, r in enumerate(results)
-               if r.label == "neutral" or (r.label == "refutes" and r.conflict_type not in self.PRECISE_CONFLICTS)]
+        ask = [
+            i
+            for i, r in enumerate(results)
+            if r.label == "neutral" or (r.label == "refutes" and r.conflict_type not in self.PRECISE_CONFLICTS)
+        ]
         for i, learned in zip(ask, self.model.classify_batch([pairs[i] for i in ask])):
             p = learned.probabilities
             if results[i].label == "refutes":
@@ -122,6 +131,7 @@ def _learned_backends() -> dict[str, type]:
 
 
 STANCE_BACKENDS: dict[str, type] = {"rules": RulesStance, **_learned_backends()}
+
 
 def load_stance_model(backend: str, model: str = "", **options: object) -> StanceModel:
     """Stance backend by name; loaded once per process."""

@@ -51,8 +51,7 @@ class StanceCalibration:
         return cls(**known)
 
     def save(self, model_dir: Path) -> None:
-        (model_dir / CALIBRATION_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n",
-                                                  encoding="utf-8")
+        (model_dir / CALIBRATION_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -63,8 +62,9 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def combine_directions(forward: np.ndarray, reverse: np.ndarray | None,
-                       calibration: StanceCalibration) -> tuple[np.ndarray, list[str]]:
+def combine_directions(
+    forward: np.ndarray, reverse: np.ndarray | None, calibration: StanceCalibration
+) -> tuple[np.ndarray, list[str]]:
     """Calibrated probabilities (n, 3) in LABELS order and labels from forward/reverse logits.
 
     The reverse direction may only raise the refutes probability: a contradiction read either
@@ -77,10 +77,7 @@ def combine_directions(forward: np.ndarray, reverse: np.ndarray | None,
         others = probs[:, [0, 2]]
         scale = (1.0 - refutes) / np.clip(others.sum(axis=1), 1e-12, None)
         probs = np.column_stack([others[:, 0] * scale, refutes, others[:, 1] * scale])
-    labels = [
-        "refutes" if row[1] >= calibration.refute_threshold else LABELS[int(np.argmax(row))]
-        for row in probs
-    ]
+    labels = ["refutes" if row[1] >= calibration.refute_threshold else LABELS[int(np.argmax(row))] for row in probs]
     return probs, labels
 
 
@@ -101,8 +98,7 @@ def _find_conflict(claim: str, evidence: str) -> tuple[str | None, str]:
 class SequenceClassifier:
     """A local Hugging Face sequence-classification model: batched logits over text pairs."""
 
-    def __init__(self, model_dir: str | Path, *, device: str | None = None, batch_size: int = 64,
-                 max_length: int = 256) -> None:
+    def __init__(self, model_dir: str | Path, *, device: str | None = None, batch_size: int = 64, max_length: int = 256) -> None:
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "config.json").is_file():
             raise ModelError(
@@ -127,19 +123,16 @@ class SequenceClassifier:
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
         except ImportError as error:  # pragma: no cover - depends on the install
             raise ModelError(
-                "The learned stance model needs torch and transformers: "
-                "pip install 'sentence-transformers' (it brings both)."
+                "The learned stance model needs torch and transformers: pip install 'sentence-transformers' (it brings both)."
             ) from error
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
             tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                self.model_dir, local_files_only=True)
+            model = AutoModelForSequenceClassification.from_pretrained(self.model_dir, local_files_only=True)
         except (OSError, ValueError) as error:
             raise ModelError(f"Could not load the model at {self.model_dir}: {error}") from error
         # fp16 weights are for shipping; CPU inference runs in float32
-        model = model.to(device=device, dtype=torch.float16 if device.startswith("cuda")
-                         else torch.float32)
+        model = model.to(device=device, dtype=torch.float16 if device.startswith("cuda") else torch.float32)
         model.eval()
         self.device, self._model, self._tokenizer = device, model, tokenizer
 
@@ -153,10 +146,13 @@ class SequenceClassifier:
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
-                index = order[start:start + self.batch_size]
+                index = order[start : start + self.batch_size]
                 batch = self._tokenizer(
-                    [pairs[i][0] for i in index], [pairs[i][1] for i in index],
-                    padding=True, truncation=True, max_length=self.max_length,
+                    [pairs[i][0] for i in index],
+                    [pairs[i][1] for i in index],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
                     return_tensors="pt",
                 ).to(self.device)
                 out[index] = self._model(**batch).logits.float().cpu().numpy()
@@ -176,8 +172,15 @@ class CrossEncoderStance:
 
     name = "minilm-stance"
 
-    def __init__(self, model_dir: str | Path | None = None, *, device: str | None = None,
-                 batch_size: int = 64, conflict_override: bool = True, **_: object) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        *,
+        device: str | None = None,
+        batch_size: int = 64,
+        conflict_override: bool = True,
+        **_: object,
+    ) -> None:
         # "" or None: the model shipped in the package (the backend table passes "")
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_MODEL_DIR
         if not (self.model_dir / "model.safetensors").is_file():
@@ -188,9 +191,9 @@ class CrossEncoderStance:
             )
         self.calibration = StanceCalibration.load(self.model_dir)
         self.conflict_override = conflict_override
-        self._classifier = SequenceClassifier(self.model_dir, device=device,
-                                              batch_size=batch_size,
-                                              max_length=self.calibration.max_length)
+        self._classifier = SequenceClassifier(
+            self.model_dir, device=device, batch_size=batch_size, max_length=self.calibration.max_length
+        )
 
     def raw_logits(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray | None]:
         """Forward and (when enabled) reverse logits, uncalibrated."""
@@ -216,11 +219,13 @@ class CrossEncoderStance:
                 top = LABELS.index(label)
                 row[1], row[top] = row[top], row[1]
                 label = "refutes"
-            results.append(StanceResult(
-                label=label,  # type: ignore[arg-type]
-                probabilities={k: float(v) for k, v in zip(LABELS, row)},
-                conflict_type=(conflict or "other") if label == "refutes" else None,
-            ))
+            results.append(
+                StanceResult(
+                    label=label,  # type: ignore[arg-type]
+                    probabilities={k: float(v) for k, v in zip(LABELS, row)},
+                    conflict_type=(conflict or "other") if label == "refutes" else None,
+                )
+            )
         return results
 
 
@@ -245,17 +250,24 @@ class LocalNLIStance:
 
     name = "local-nli"
 
-    def __init__(self, model_dir: str | Path, *, device: str | None = None, batch_size: int = 32,
-                 max_length: int = 512, temperature: float = 1.0, **_: object) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        device: str | None = None,
+        batch_size: int = 32,
+        max_length: int = 512,
+        temperature: float = 1.0,
+        **_: object,
+    ) -> None:
         if not model_dir:
-            raise ModelError("The local-nli stance backend needs a model folder: set the stance "
-                             "model to a local NLI CrossEncoder directory.")
-        self._classifier = SequenceClassifier(model_dir, device=device, batch_size=batch_size,
-                                              max_length=max_length)
+            raise ModelError(
+                "The local-nli stance backend needs a model folder: set the stance model to a local NLI CrossEncoder directory."
+            )
+        self._classifier = SequenceClassifier(model_dir, device=device, batch_size=batch_size, max_length=max_length)
         id2label = self._classifier.config.get("id2label") or {}
         mapping = {int(i): _nli_label(str(name)) for i, name in id2label.items()}
-        unknown = [id2label[str(i)] if str(i) in id2label else i
-                   for i, mapped in mapping.items() if mapped is None]
+        unknown = [id2label[str(i)] if str(i) in id2label else i for i, mapped in mapping.items() if mapped is None]
         if not mapping or unknown or "supports" not in mapping.values():
             raise ModelError(
                 f"Cannot read NLI labels from {Path(model_dir) / 'config.json'} (id2label="
@@ -277,6 +289,11 @@ class LocalNLIStance:
                 probs[label] += float(row[column])
             label = max(LABELS, key=lambda k: probs[k])
             conflict = (_find_conflict(claim, evidence)[0] or "other") if label == "refutes" else None
-            results.append(StanceResult(label=label, probabilities=probs,  # type: ignore[arg-type]
-                                        conflict_type=conflict))
+            results.append(
+                StanceResult(
+                    label=label,
+                    probabilities=probs,  # type: ignore[arg-type]
+                    conflict_type=conflict,
+                )
+            )
         return results

@@ -31,14 +31,38 @@ _MONTH_OF = {m: i + 1 for i, m in enumerate(MONTHS)}
 _MONTH_OF.update({m[:3]: i + 1 for i, m in enumerate(MONTHS)})
 _MONTH_OF["sept"] = 9
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
-_HEDGES = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "up", "at", "least", "under", "estimated"}
+_HEDGES = {
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "some",
+    "over",
+    "more",
+    "than",
+    "up",
+    "at",
+    "least",
+    "under",
+    "estimated",
+}
 _NOT_NEGATING_AFTER_NO = {"matter", "doubt", "sooner", "less"}
 # what a denial denies ("denied that ...", "denied reports"); "were denied" is a refusal, not a denial
 _DENIED = {"that", "reports", "report", "claims", "rumors", "rumours", "having", "any", "it", "this"}
 # negation said another way: the cue word, and the word that must follow it (None: any)
 _NEGATING_PHRASES = {
-    "rather": {"than"}, "instead": {"of"}, "failed": {"to"}, "fails": {"to"}, "refused": {"to"},
-    "refuses": {"to"}, "deny": _DENIED, "denies": _DENIED, "denied": _DENIED, "denying": _DENIED,
+    "rather": {"than"},
+    "instead": {"of"},
+    "failed": {"to"},
+    "fails": {"to"},
+    "refused": {"to"},
+    "refuses": {"to"},
+    "deny": _DENIED,
+    "denies": _DENIED,
+    "denied": _DENIED,
+    "denying": _DENIED,
     "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
 }
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
@@ -75,8 +99,28 @@ def lemma(word: str) -> str:
 
 
 _LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
-    "declare", "issue", "produce", "reduce", "close", "raise", "refuse", "decline", "release", "increase", "decrease",
-    "approve", "resume", "lose", "welcome", "dismiss", "rise", "arrive", "leave", "continue", "cause", "force",
+    "declare",
+    "issue",
+    "produce",
+    "reduce",
+    "close",
+    "raise",
+    "refuse",
+    "decline",
+    "release",
+    "increase",
+    "decrease",
+    "approve",
+    "resume",
+    "lose",
+    "welcome",
+    "dismiss",
+    "rise",
+    "arrive",
+    "leave",
+    "continue",
+    "cause",
+    "force",
 }
 
 # keyed by lemma, the form tokens carry ("dangerous" -> "dangerou" on both sides of a pair)
@@ -117,8 +161,7 @@ def tokenize(text: str) -> list[Token]:
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation", **at))
         elif lower in _NEGATING_PHRASES and (
-            _NEGATING_PHRASES[lower] is None
-            or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
+            _NEGATING_PHRASES[lower] is None or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
         ):
             tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
         elif lower in NUMBER_WORDS:
@@ -199,10 +242,7 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
     """
     matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
     # only blocks that share a content word anchor the statement: a shared "and" does not
-    blocks = [
-        m for m in matcher.get_matching_blocks()
-        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
-    ]
+    blocks = [m for m in matcher.get_matching_blocks() if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])]
     if not blocks:
         return a, b
     first, last = blocks[0], blocks[-1]
@@ -254,13 +294,18 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
         # stretch runs on past the name, so compare the names that open each side
         names_l, names_r = _leading_names(left), _leading_names(right)
         names_only = (
-            0 < len(names_l) <= 3 and 0 < len(names_r) <= 3
+            0 < len(names_l) <= 3
+            and 0 < len(names_r) <= 3
             and (len(names_l) == len(left) or i2 == len(a))  # all names, or the sentence's tail
             and (len(names_r) == len(right) or j2 == len(b))
         )
-        if (names and names_only and not ({t.norm for t in names_l} & {t.norm for t in names_r})
-                and not {t.norm for t in names_l} & {t.norm for t in b}
-                and not {t.norm for t in names_r} & {t.norm for t in a}):
+        if (
+            names
+            and names_only
+            and not ({t.norm for t in names_l} & {t.norm for t in names_r})
+            and not {t.norm for t in names_l} & {t.norm for t in b}
+            and not {t.norm for t in names_r} & {t.norm for t in a}
+        ):
             before = a[i1 - 1].norm if i1 > 0 else ""
             kind = "place" if before in _PLACE_PREPOSITIONS else "entity"
             return Conflict(kind, " ".join(t.text for t in names_l), " ".join(t.text for t in names_r))
@@ -292,6 +337,7 @@ def _numbers_agree(left: list[float | None], right: list[float | None], *, hedge
 
 def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     """Numbers counting the same thing (the same next word) with different values."""
+
     def counted(tokens: list[Token]) -> dict[str, list[tuple[float, str]]]:
         out: dict[str, list[tuple[float, str]]] = {}
         for i, t in enumerate(tokens):
@@ -310,12 +356,15 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
 
 def _date_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     """Both give a full or partial date for the statement and the dates cannot be the same day."""
+
     def dates(tokens: list[Token]) -> list[tuple[int | None, int | None, str]]:
         found = []
         for i, t in enumerate(tokens):
             if t.kind == "month":
                 day = tokens[i + 1].value if i + 1 < len(tokens) and tokens[i + 1].kind == "number" else None
-                found.append((int(t.value), int(day) if day and day <= 31 else None, f"{t.text} {int(day) if day else ''}".strip()))
+                found.append(
+                    (int(t.value), int(day) if day and day <= 31 else None, f"{t.text} {int(day) if day else ''}".strip())
+                )
         return found
 
     da, db = dates(a), dates(b)
@@ -357,7 +406,7 @@ def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
 
 
 def _last_since(a: list[Token], b: list[Token]) -> bool:
-    """"was last seen on May 3" says what "has not been seen since May 3" says."""
+    """ "was last seen on May 3" says what "has not been seen since May 3" says."""
     negations = sum(t.kind == "negation" for t in b) - sum(t.kind == "negation" for t in a)
     return negations == 1 and any(t.norm == "last" for t in a) and any(t.norm == "since" for t in b)
 
@@ -367,10 +416,7 @@ MAX_NEGATION_GAP = 4  # tokens between shared content within which a negation ne
 
 def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
     matcher = difflib.SequenceMatcher(a=[t.norm for t in a], b=[t.norm for t in b], autojunk=False)
-    blocks = [
-        m for m in matcher.get_matching_blocks()
-        if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])
-    ]
+    blocks = [m for m in matcher.get_matching_blocks() if m.size and any(t.norm not in STOPWORDS for t in a[m.a : m.a + m.size])]
     found_a: list[Token] = []
     found_b: list[Token] = []
     for side, found, key in ((a, found_a, "a"), (b, found_b, "b")):
@@ -416,8 +462,12 @@ class Span:
 
 # which token kinds show a conflict of each type; None: every token the conflict names
 _SPAN_KINDS: dict[str, set[str] | None] = {
-    "number": {"number"}, "date": {"year", "month", "weekday", "number"}, "place": {"proper"}, "entity": {"proper"},
-    "antonym": None, "negation": None,
+    "number": {"number"},
+    "date": {"year", "month", "weekday", "number"},
+    "place": {"proper"},
+    "entity": {"proper"},
+    "antonym": None,
+    "negation": None,
 }
 
 
@@ -467,12 +517,13 @@ def _locate(span: str, tokens: list[Token], shared: set[int], kinds: set[str] | 
     for word in span.split():
         word = word.lower()
         candidates = [
-            i for i, t in enumerate(tokens)
-            if (kinds is None or t.kind in kinds) and word in (t.text.lower().rstrip(","), t.norm)
+            i for i, t in enumerate(tokens) if (kinds is None or t.kind in kinds) and word in (t.text.lower().rstrip(","), t.norm)
         ]
         ranked = (
-            [i for i in candidates if i >= after and i not in shared] or [i for i in candidates if i >= after]
-            or [i for i in candidates if i not in shared] or candidates
+            [i for i in candidates if i >= after and i not in shared]
+            or [i for i in candidates if i >= after]
+            or [i for i in candidates if i not in shared]
+            or candidates
         )
         if ranked:
             found.append(ranked[0])
@@ -491,8 +542,11 @@ def _rest_of_date(tokens: list[Token], positions: list[int], shared: set[int]) -
     grown = True
     while grown:
         near = {
-            i for i, t in enumerate(tokens)
-            if i not in found and i not in shared and t.kind in ("year", "month", "weekday", "number")
+            i
+            for i, t in enumerate(tokens)
+            if i not in found
+            and i not in shared
+            and t.kind in ("year", "month", "weekday", "number")
             and any(abs(i - j) <= 2 for j in found)
         }
         grown = bool(near)

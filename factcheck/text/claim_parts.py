@@ -17,17 +17,17 @@ _HEAD = r"(?P<head>(?:[Tt]he\s+|[Aa]n?\s+)?(?:[\w'’.-]+\s+){0,3}[\w'’.-]+)"
 # "X, who/which resigned on May 2, said ..." -> "X resigned on May 2"
 _RELATIVE = re.compile(_HEAD + r",\s+(?P<pron>who|which)\s+(?P<body>[^,;]+?)(?P<end>,\s*|$)")
 # "Fernlow, a port of 90,000 people," -> "Fernlow is a port of 90,000 people"
-_APPOSITIVE = re.compile(
-    r"(?P<head>(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*),\s+(?P<body>(?:a|an|the)\s+[^,;]+?)(?P<end>,\s*|$)"
-)
+_APPOSITIVE = re.compile(r"(?P<head>(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*),\s+(?P<body>(?:a|an|the)\s+[^,;]+?)(?P<end>,\s*|$)")
 # a fronted time or place phrase: "Two days after the vote, ...", "On Monday, ...", "In May, ..."
 _FRONTED = re.compile(
     r"^(?P<front>(?:on|in|at|after|before|during|since|by|two|three|four|five|several|last|earlier|later|"
     r"\w+\s+days?|\w+\s+weeks?)\b[^,]{0,60}),\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_VERB = (r"[a-z]+(?:ed|ied)|said|says|told|took|went|gave|made|left|met|sent|won|lost|fled|held|kept|"
-         r"began|became|saw|called|has|have|had|is|was|were|are|will|would")
+_VERB = (
+    r"[a-z]+(?:ed|ied)|said|says|told|took|went|gave|made|left|met|sent|won|lost|fled|held|kept|"
+    r"began|became|saw|called|has|have|had|is|was|were|are|will|would"
+)
 # coordinated predicates: "... rejected the plan and called for new talks"
 _AND_VERB = re.compile(r",?\s+and\s+(?:then\s+|also\s+)?(?P<verb>" + _VERB + r")\b")
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
@@ -73,7 +73,7 @@ def claim_parts(claim: str) -> list[str]:
     subject = _SUBJECT.match(core)
     if coordinated and subject and coordinated.start() >= subject.end():
         first = core[: coordinated.start()]
-        second = f"{subject['subject']} {core[coordinated.start('verb'):]}"
+        second = f"{subject['subject']} {core[coordinated.start('verb') :]}"
         if fronted:
             first = f"{fronted['front']}, {first}"
         parts[:0] = [first, second]

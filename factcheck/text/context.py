@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 # Words that come before a name without being part of it ("Finance Minister Ngozi Okafor").
-_TITLES = frozenset("""
+_TITLES = frozenset(
+    """
 mr mrs ms miss dr prof sir dame lord lady president vice prime minister secretary general gen
 finance foreign defence defense interior justice health chief executive director spokesman
 spokeswoman spokesperson senator sen rep representative governor gov mayor judge justice king queen
@@ -20,10 +21,13 @@ prince princess pope sheriff officer captain capt lt sgt col colonel commander m
 sergeant detective agent ambassador chancellor premier leader chairman chairwoman chair founder
 ceo cfo coach professor pastor reverend rev father sister brother saint st state supreme deputy
 former late acting first lady actor actress singer rapper star
-""".split())
+""".split()
+)
 _NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.")
-_NAME_RUN = re.compile(r"(?:(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.)\s+){1,4}"
-                       r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*")
+_NAME_RUN = re.compile(
+    r"(?:(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.)\s+){1,4}"
+    r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+)
 _OPENS_ON_REFERENCE = re.compile(
     r"^(?:he|she|they|it|his|her|their|its|this|that|these|those|the (?:group|company|man|woman|"
     r"agency|ministry|government|official|officials|statement|report|move|decision|police)|"
