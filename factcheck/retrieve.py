@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -157,6 +158,9 @@ def _lexical_candidates(
 
 def _bm25_tokens(texts: list[str]):
     import bm25s
+
+    # bm25s sets its own logger to DEBUG on import, which would print past the CLI's log level
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     try:
         import Stemmer

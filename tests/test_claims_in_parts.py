@@ -133,3 +133,19 @@ def test_a_claim_is_supported_when_every_part_is_and_contradicted_by_any_part():
     )
     assert wrong.verdict == "contradicted" and "90,000" in wrong.rationale
     assert combine_parts(unverified, []) is unverified
+
+
+def test_the_report_says_which_part_evidence_speaks_to_and_marks_a_plan():
+    from factcheck.report import render_markdown, report_json
+
+    claim = Claim(id="c1", text="Protesters occupied Fernlow, a port of 90,000 people.")
+    part = _evidence("A", "supports", 0.9, "Fernlow, a port of 90,000 people, was occupied.")
+    part.part = "Fernlow is a port of 90,000 people."
+    plan = _evidence("B", "supports", 0.9, "Protesters will occupy Fernlow <b>soon</b>.")
+    plan.hedge = "planned"
+    markdown = render_markdown([Verdict(claim, "supported", 0.8, [part, plan], "every part corroborated")])
+    assert "speaks to the part: “Fernlow is a port of 90,000 people.”" in markdown
+    assert "states a plan or a hypothetical" in markdown and "<b>" not in markdown
+    data = report_json([Verdict(claim, "supported", 0.8, [part, plan], "")])
+    evidence = data["claims"][0]["evidence"]
+    assert evidence[0]["part"] == "Fernlow is a port of 90,000 people." and evidence[1]["hedge"] == "planned"

@@ -130,6 +130,9 @@ def meta_facts(meta: dict, *, quote=str) -> list[str]:
     return facts
 
 
+_HEDGE_NOTE = {"planned": "states a plan or a hypothetical", "reported": "reports an unconfirmed claim"}
+
+
 def render_markdown(
     verdicts: list[Verdict], *, title: str = "Consistency report", meta: dict | None = None, detail_unverified: bool = True
 ) -> str:
@@ -187,6 +190,10 @@ def render_markdown(
             lines.append(f"> {escape_marked(e.sentence, spans)}")
             lines.append(">")
             lines.append(f"> — {_source_line(e)} · **{kind}**{versus} · stance {e.score:.2f} · similarity {e.similarity:.2f}")
+            if e.part:
+                lines.append(f"> · speaks to the part: “{escape(e.part)}”")
+            if e.hedge:
+                lines.append(f"> · {_HEDGE_NOTE[e.hedge]}, so it counts less than the event itself")
             if e.duplicates:
                 lines.append(f"> · also carried verbatim by: {escape('; '.join(e.duplicates))} (counted once)")
             lines.append("")
