@@ -29,7 +29,9 @@ class _Lookup:
         self.article_id = s["article_id"].to_numpy()
         self.line = s["line"].to_numpy()
         self.ordinal = s["ordinal"].to_numpy()
-        self._article_rows: dict[str, tuple[list[str], dict[int, int], dict[str, str]]] | None = None
+        self._bm25 = None  # built on first use (bm25)
+        self._rows_of: dict[str, list[int]] | None = None  # article id -> its rows, on first use (context)
+        self._article_rows: dict[str, tuple[list[str], dict[int, int], dict[str, str]]] = {}
         order = np.argsort(s["vector_row"].to_numpy(), kind="stable")
         rows = s["vector_row"].to_numpy()[order]
         starts = np.searchsorted(rows, np.arange(len(index.vectors) + 1))
@@ -38,7 +40,7 @@ class _Lookup:
 
     def bm25(self):
         """A BM25 index over the unique sentence texts (one per vector row), built on first use."""
-        if getattr(self, "_bm25", None) is None:
+        if self._bm25 is None:
             import bm25s
 
             texts = [str(self.text[members[0]]) if len(members) else "" for members in self.by_vector]
@@ -50,12 +52,10 @@ class _Lookup:
     def context(self, row: int) -> str:
         """Sentence `row` as the stance step reads it: names in full, and the previous sentence
         when this one opens on a pronoun (`context.in_context`)."""
-        if self._article_rows is None:
-            by_article: dict[str, list[int]] = {}
+        if self._rows_of is None:
+            self._rows_of = {}
             for r, article in enumerate(self.article_id):
-                by_article.setdefault(str(article), []).append(r)
-            self._rows_of = by_article
-            self._article_rows = {}
+                self._rows_of.setdefault(str(article), []).append(r)
         article = str(self.article_id[row])
         if article not in self._article_rows:
             rows = sorted(self._rows_of[article], key=lambda r: int(self.ordinal[r]))
@@ -113,12 +113,14 @@ def retrieve_evidence(
         groups: list[tuple[float, list[int], list[int]]] = []  # (similarity, vector rows, sentence rows)
         dense = {int(r) for r in claim_rows}
         extra = [r for r in lexical[n] if r not in dense] if lexical else []
+        lexical_only = set(extra)
         extra_scores = index.vectors[extra] @ claim_vectors[n] if extra else []
         for score, row in [*zip(claim_scores, claim_rows), *zip(extra_scores, extra)]:
             if row < 0:
                 continue
             if score < settings.min_similarity and not (
-                row in extra and overlap(claim.text, str(lookup.text[lookup.by_vector[row][0]])) >= settings.lexical_min_overlap
+                row in lexical_only
+                and overlap(claim.text, str(lookup.text[lookup.by_vector[row][0]])) >= settings.lexical_min_overlap
             ):
                 continue
             members = [
