@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--half", choices=("dev", "unseen", "all"), default="dev")
+    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "all"), default="dev")
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
     parser.add_argument("--json", type=Path, help="write the results here")

@@ -119,3 +119,24 @@ def test_irregular_and_suffixed_opposites_are_conflicts():
     ]:
         conflict = find_conflict(claim, evidence)
         assert conflict is not None and conflict.type == "antonym", (claim, evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Forty-two people", 42), ("forty two people", 42), ("three hundred thousand staff", 300_000), ("two million", 2e6)],
+)
+def test_numbers_written_in_words_are_one_number(text, value):
+    from factcheck.text.alignment import tokenize
+
+    assert [t.value for t in tokenize(text) if t.kind == "number"] == [value]
+
+
+def test_an_approximate_figure_is_stated_by_a_close_one_and_not_by_a_far_one():
+    assert specifics_stated("Shares were up about 8 percent.", "Shares rose 8.1 percent on Monday.")
+    assert specifics_stated("It employs more than 300,000 people.", "It has about 302,000 employees.")
+    assert specifics_stated("It employs some three hundred thousand people.", "It has 300,000 employees.")
+    assert not specifics_stated("Shares rose 8 percent.", "Shares rose 8.1 percent.")  # exact against exact
+    assert not specifics_stated("About 40 people were hurt.", "Sixty people were hurt.")
+    assert find_conflict("Nearly 2,000 homes lost power.", "About 1,950 homes lost power.") is None
+    assert find_conflict("Around 40 people were hurt.", "Forty-two people were hurt.") is None
+    assert find_conflict("Around 40 people were hurt.", "Sixty people were hurt.").type == "number"

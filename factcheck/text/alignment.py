@@ -148,7 +148,11 @@ def tokenize(text: str) -> list[Token]:
                 number *= _SCALES[nxt]
             tokens.append(Token(word, f"#{number:g}", "number", number, **at))
         elif lower in _SCALES and tokens and tokens[-1].kind == "number":
-            tokens[-1] = replace(tokens[-1], end=match.end())  # folded into the number before it
+            previous = tokens[-1]
+            if not previous.text[0].isdigit():  # "three hundred thousand": digits took their scale above
+                value = (previous.value or 1.0) * _SCALES[lower]
+                previous = replace(previous, norm=f"#{value:g}", value=value)
+            tokens[-1] = replace(previous, end=match.end())  # folded into the number before it
             continue
         elif lower in _MONTH_OF and word[0].isupper() and lower not in ("may", "march"):
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
@@ -164,6 +168,11 @@ def tokenize(text: str) -> list[Token]:
             _NEGATING_PHRASES[lower] is None or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
         ):
             tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
+        elif (lower in NUMBER_WORDS or lower == "one") and _number_word_follows(tokens, text, match.start()):
+            # "forty-two", "forty two", "three hundred": one number written in words
+            previous, value = tokens[-1], float(NUMBER_WORDS.get(lower, 1))
+            total = (previous.value or 0.0) * value if value == 100 else (previous.value or 0.0) + value
+            tokens[-1] = replace(previous, norm=f"#{total:g}", value=total, end=match.end())
         elif lower in NUMBER_WORDS:
             tokens.append(Token(word, f"#{NUMBER_WORDS[lower]:g}", "number", float(NUMBER_WORDS[lower]), **at))
         elif word[0].isupper() and i > 0 and lower not in STOPWORDS and not headline:
@@ -171,6 +180,25 @@ def tokenize(text: str) -> list[Token]:
         else:
             tokens.append(Token(word, lemma(word), "word", **at))
     return tokens
+
+
+_TENS = frozenset(v for v in NUMBER_WORDS.values() if v % 10 == 0 and 20 <= v <= 90)
+
+
+def _number_word_follows(tokens: list[Token], text: str, start: int) -> bool:
+    """Whether this number word continues the one just before it: "forty-two", "three hundred"."""
+    if (
+        not tokens
+        or tokens[-1].kind != "number"
+        or tokens[-1].text[0].isdigit()
+        or text[tokens[-1].end : start] not in ("-", " ")
+    ):
+        return False
+    previous, word = tokens[-1].value or 0.0, text[start:].split(maxsplit=1)[0].split("-")[0].lower()
+    value = NUMBER_WORDS.get(word, 1)
+    if value == 100:
+        return previous < 10  # "three hundred"
+    return previous in _TENS and tokens[-1].text.lower() in NUMBER_WORDS and value < 10  # "forty-two"
 
 
 def _is_title_case(raw: list[str]) -> bool:
@@ -276,7 +304,9 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
         if "number" in kinds_l and "number" in kinds_r and only_numbers:
             nl = [t.value for t in left if t.kind == "number"]
             nr = [t.value for t in right if t.kind == "number"]
-            hedged = any(t.norm in _HEDGES for t in a[max(0, i1 - 2) : i1] + b[max(0, j1 - 2) : j1])
+            # "about 8 percent" / "8.1 percent", "nearly 2,000" / "about 1,950": the hedge may be
+            # before the changed stretch or inside it
+            hedged = any(t.norm in _HEDGES for t in a[max(0, i1 - 2) : i2] + b[max(0, j1 - 2) : j2])
             if not _numbers_agree(nl, nr, hedged=hedged):
                 return Conflict("number", _span(left, {"number"}), _span(right, {"number"}))
         date_kinds = {"year", "month", "weekday"}
@@ -441,8 +471,22 @@ def specifics_stated(claim: str, evidence: str) -> bool:
     Evidence that does not state a claim's figure cannot corroborate it, however close its
     wording: "an order covering about 4,800 people" says nothing for "8,400 residents".
     """
-    stated = {t.norm for t in tokenize(evidence) if t.kind in _SPECIFIC_KINDS}
-    return all(t.norm in stated for t in tokenize(claim) if t.kind in _SPECIFIC_KINDS)
+    ev, cl = tokenize(evidence), tokenize(claim)
+    stated = {t.norm for t in ev if t.kind in _SPECIFIC_KINDS}
+    numbers = [(t.value, _hedged(ev, i)) for i, t in enumerate(ev) if t.kind == "number"]
+    for i, t in enumerate(cl):
+        if t.kind not in _SPECIFIC_KINDS or t.norm in stated:
+            continue
+        # an approximate figure is stated by a close one: "about 8 percent" by "8.1 percent"
+        hedged = _hedged(cl, i)
+        if t.kind != "number" or not any(_numbers_agree([t.value], [v], hedged=hedged or h) for v, h in numbers):
+            return False
+    return True
+
+
+def _hedged(tokens: list[Token], i: int) -> bool:
+    """Whether the number at `i` is given as approximate ("about 300", "more than 300,000")."""
+    return any(t.norm in _HEDGES and t.norm not in ("up", "at") for t in tokens[max(0, i - 2) : i])
 
 
 # --------------------------------------------------------------------------- where the difference is
