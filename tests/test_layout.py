@@ -19,6 +19,7 @@ ROOMS = [
     "progress",
     "text",
     "backends",
+    "bert",
     "ingest",
     "segment",
     "embed",
