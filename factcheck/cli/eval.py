@@ -237,4 +237,5 @@ def export_onnx_command(
         + (f", {result.converted} tensors converted from float32" if result.converted else "")
         + ")",
         highlight=False,
+        soft_wrap=True,
     )
