@@ -28,6 +28,7 @@ WORD_TABLE_KEY = "factcheck.word_embeddings"
 log = logging.getLogger(__name__)
 
 GRAPH_FILE = "model.onnx"
+SCORES_PER_HEAD = 1 << 20  # rows x tokens^2 of one run: 48 MB of float32 scores for 12 heads
 TOKENIZER_FILE = "tokenizer.json"
 
 
@@ -46,7 +47,10 @@ def graph_for(model_dir: str | Path, *, head: str) -> bytes:
 
     log.info("writing the ONNX graph of %s to %s (once)", model_dir, cached)
     graph = build_graph(model_dir, head=head).SerializeToString()
-    atomic_write(cached, graph)  # concurrent first runs write the same bytes; the last rename wins
+    try:
+        atomic_write(cached, graph)  # concurrent first runs write the same bytes; the last rename wins
+    except OSError as exc:  # a read-only home costs this step on every run, not the run
+        log.warning("could not cache the ONNX graph in %s: %s", cached.parent, exc)
     return graph
 
 
@@ -100,21 +104,42 @@ class BertSession:
         self._tokenizer = _tokenizer(tokenizers, self.model_dir, max_length)
 
     def run(self, texts: Sequence[str] | Sequence[tuple[str, str]]) -> np.ndarray:
-        """The graph's output for one batch of texts or (first, second) text pairs: (n, width) float32."""
-        if not texts:
-            return np.zeros((0, self.width), dtype=np.float32)
+        """The graph's output for texts or (first, second) text pairs: (n, width) float32, in order.
+
+        Runs them in groups of similar token length, each padded to its own longest, and small
+        enough that a layer's attention scores (rows x tokens^2 per head) stay under
+        `SCORES_PER_HEAD`: 64 sentences of 256 tokens would hold 200 MB of scores at once.
+        """
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
+        if not len(texts):
+            return out
         encodings = self._tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        feed = {
-            WORD_VECTORS: np.asarray(self._words[ids], dtype=np.float32),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and (end + 1 - start) * len(encodings[order[end]].ids) ** 2 <= SCORES_PER_HEAD:
+                end += 1
+            rows = order[start:end]
+            out[rows] = self._run_padded([encodings[i] for i in rows])
+            start = end
+        return out
+
+    def _run_padded(self, encodings: list[Any]) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)  # 0: [PAD], masked out below
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+            types[row, : len(e.ids)] = e.type_ids
+        feed = {WORD_VECTORS: np.asarray(self._words[ids], dtype=np.float32), "attention_mask": mask, "token_type_ids": types}
         return self._session.run([self.output], feed)[0]
 
 
 def _tokenizer(tokenizers: Any, model_dir: Path, max_length: int) -> Any:
-    """The model's fast tokenizer, truncating (longest first, as transformers does) and padding a batch."""
+    """The model's fast tokenizer, truncating (longest first, as transformers does); `run` pads."""
     path = model_dir / TOKENIZER_FILE
     if not path.is_file():
         raise ModelError(
@@ -123,8 +148,5 @@ def _tokenizer(tokenizers: Any, model_dir: Path, max_length: int) -> Any:
         )
     tokenizer = tokenizers.Tokenizer.from_file(str(path))
     tokenizer.no_padding()
-    tokenizer.no_truncation()
     tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
-    pad = "[PAD]" if tokenizer.token_to_id("[PAD]") is not None else "<pad>"
-    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad) or 0, pad_token=pad)
     return tokenizer
