@@ -82,16 +82,18 @@ class BertSession:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # the graph names its weights relative to their folder, which may be another package's
         options.add_session_config_entry("session.model_external_initializers_file_folder_path", str(self.model_dir))
+        tensors, header = read_header(self.model_dir / WEIGHTS_FILE)
+        rewrite = f"run `factcheck export-onnx --stance-model {self.model_dir} --output-dir {self.model_dir}`"
         try:
             self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types for a bad graph or weights
-            raise ModelError(f"Could not load the ONNX graph of {self.model_dir}: {exc}") from exc
+            raise ModelError(
+                f"Could not load the ONNX graph of {self.model_dir} ({exc}); if its weights were rewritten since, {rewrite}"
+            ) from exc
         metadata = self._session.get_modelmeta().custom_metadata_map
-        tensors, header = read_header(self.model_dir / WEIGHTS_FILE)
         if metadata.get(HEADER_KEY) != header or metadata.get(WORD_TABLE_KEY) not in tensors:
             raise ModelError(
-                f"The ONNX graph of {self.model_dir} was written for other weights than {self.model_dir / WEIGHTS_FILE}: "
-                f"run `factcheck export-onnx --stance-model {self.model_dir} --output-dir {self.model_dir}`"
+                f"The ONNX graph of {self.model_dir} was written for other weights than {self.model_dir / WEIGHTS_FILE}: {rewrite}"
             )
         table = tensors[metadata[WORD_TABLE_KEY]]
         # mapped, not read: a batch touches only its tokens' rows of the 30k-row table
