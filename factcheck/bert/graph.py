@@ -2,7 +2,7 @@
 
 No torch: the graph is a few hundred ONNX nodes (standard ones, and ONNX Runtime's Attention
 kernel), and its weights stay where training wrote them. Each initializer is *external data*
-pointing at its bytes in `model.safetensors`, so the graph file itself is small (~35 KB) and one
+pointing at its bytes in `model.safetensors`, so the graph file itself is small (~32 KB) and one
 set of weights serves both the torch and the ONNX Runtime paths. fp16 weights are cast to float32 inside the graph; ONNX Runtime folds
 those casts once, at load. The word-embedding table is not in the graph: its rows come in as an
 input, looked up in the weights file mapped into memory (session.py), so the largest table of

@@ -222,7 +222,7 @@ def export_onnx_command(
 ) -> None:
     """Write a stance model as the runtime reads it: fp16 safetensors and `model.onnx`, its ONNX graph.
 
-    The graph is small (~40 KB): it reads the weights in `model.safetensors` beside it, so
+    The graph is small (~32 KB): it reads the weights in `model.safetensors` beside it, so
     ONNX Runtime and torch run the same weights. Run it after `factcheck train-stance` to ship
     the new model (train-stance already adds the graph to its own output). Needs no torch.
     """
