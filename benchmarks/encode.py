@@ -1,5 +1,6 @@
 """Embedding speed on real sentences: plain encode, article-by-article calls, encode_sorted,
-and the ONNX Runtime backend, plus the ONNX backend's recall@10 against the default one.
+the ONNX Runtime backend, and the ONNX backend as build-index calls it (length-sorted chunks of
+256, `embed_in_length_order`), plus the ONNX backend's recall@10 against sentence-transformers.
 
     python -m benchmarks.encode [--sentences 2000] [--runs 3] --json FILE
 """
@@ -80,6 +81,7 @@ def recall_between(
 def run(
     sentence_count: int, runs: int, batch_size: int = 64, *, agreement_base: int = 3000, agreement_queries: int = 300
 ) -> dict:
+    from factcheck.embed import embed_in_length_order
     from factcheck.embed.onnx import OnnxEmbedder
 
     model = realdata.load_model()
@@ -100,6 +102,8 @@ def run(
         ("per_article_encode", by_article),
         ("encode_sorted", sorted_all),
         ("onnx_fp32", lambda: onnx.embed_batch(texts)),
+        # what engines/local.py does in a build: chunks of max(batch_size * 4, 64), each sorted again
+        ("onnx_build_path", lambda: embed_in_length_order(onnx.embed_batch, texts, dimension=onnx.dimension, chunk=256)),
     )
     walls: dict[str, list[float]] = {name: [] for name, _ in methods}
     cpus: dict[str, list[float]] = {name: [] for name, _ in methods}

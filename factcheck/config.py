@@ -20,7 +20,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.toml"  # package dat
 
 @dataclass(frozen=True)
 class EmbedderSettings:
-    backend: str = "sentence-transformers"
+    backend: str = "onnx"
     model: str = "packaged:all-MiniLM-L6-v2"
     batch_size: int = field(default=64, metadata={"min": 1})
 
@@ -77,6 +77,7 @@ class RetrieveSettings:
 class StanceSettings:
     backend: str = "hybrid"
     model: str = ""
+    runtime: str = field(default="onnx", metadata={"choices": ("onnx", "torch")})  # how the learned model runs
     batch_size: int = field(default=32, metadata={"min": 1})
 
 

@@ -1,6 +1,6 @@
 """Writing files so that a reader or a crash never sees half of one: write a temporary sibling,
 then `os.replace` it into place. Every writer of a report, page, index file or model export uses
-these."""
+these. And where caches live."""
 
 from __future__ import annotations
 
@@ -36,3 +36,12 @@ def atomic_write(path: str | os.PathLike, content: str | bytes) -> Path:
         else:
             tmp.write_text(content, encoding="utf-8")
     return Path(path)
+
+
+def cache_dir(kind: str) -> Path:
+    """`$FACTCHECK_CACHE/kind`, else `$XDG_CACHE_HOME/factcheck/kind`, else `~/.cache/factcheck/kind`.
+
+    Everything in it can be deleted at any time; it is rebuilt on use.
+    """
+    root = os.environ.get("FACTCHECK_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "factcheck"
+    return Path(root) / kind

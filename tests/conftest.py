@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+if "FACTCHECK_CACHE" not in os.environ:  # ONNX graphs and claim vectors: this run's own, not ~/.cache
+    os.environ["FACTCHECK_CACHE"] = tempfile.mkdtemp(prefix="factcheck-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["FACTCHECK_CACHE"], ignore_errors=True)
 
 from factcheck.config import Settings  # noqa: E402
 

@@ -49,7 +49,13 @@ ConfigOption = Annotated[
         "--config", help="Settings file (TOML); every key optional \\[default: factcheck/default.toml, shipped in the package]."
     ),
 ]
-EmbedderOption = Annotated[Optional[str], typer.Option("--embedder", help="Embedder backend: sentence-transformers or hash.")]
+EmbedderOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--embedder",
+        help="Embedder backend: onnx (the default; no torch), sentence-transformers (the same vectors, on torch) or hash.",
+    ),
+]
 ModelOption = Annotated[
     Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")
 ]

@@ -1,7 +1,9 @@
-"""`factcheck eval` and `factcheck train-stance`: thin commands over factcheck.eval.
+"""`factcheck eval`, `factcheck train-stance` and `factcheck export-onnx`: thin commands over
+factcheck.eval and factcheck.stance.export.
 
 These are the only entry points for evaluation and training (no `python -m` copies with other
-defaults). They need the `[eval]` extra; without it they say how to install it in one line.
+defaults). Evaluation and training need the `[eval]` extra; without it they say how to install it
+in one line. export-onnx needs no torch.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ def eval_command(
             out.print(f"Wrote {count} retrievals to {retrieval_cache}", highlight=False)
             return
         options = {k: v for k, v in {"device": device, "batch_size": batch_size}.items() if v is not None}
+        options["runtime"] = "torch" if device else settings.stance.runtime  # a device is torch's
         model = load_stance_model(settings.stance.backend, settings.stance.model, **options)
         reports = []
         for name in names:
@@ -191,5 +194,48 @@ def train_stance_command(
             sources=sources,
             recipe=recipe,
         )
+        from ..stance.export import export_stance_model
+
+        export_stance_model(output_dir, output_dir=output_dir)  # model.onnx, for the ONNX runtime
     out.print(f"Model written to {output_dir}; use it with `factcheck verify --stance minilm --stance-model {output_dir}`")
+    out.print(
+        f"To ship it: `factcheck export-onnx --stance-model {output_dir} --output-dir factcheck/resources/stance-minilm`",
+        highlight=False,
+    )
     out.print({k: v for k, v in summary.items() if k in ("pairs", "seconds", "calibration")})
+
+
+@app.command("export-onnx")
+def export_onnx_command(
+    stance_model: Annotated[
+        Path,
+        typer.Option("--stance-model", help="A stance model folder, as `factcheck train-stance` writes it (a CrossEncoder)."),
+    ],
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir",
+            help="Where to write it for the runtimes; factcheck/resources/stance-minilm replaces the shipped model. "
+            "May be the model folder itself.",
+        ),
+    ],
+) -> None:
+    """Write a stance model as the runtime reads it: fp16 safetensors and `model.onnx`, its ONNX graph.
+
+    The graph is small (~32 KB): it reads the weights in `model.safetensors` beside it, so
+    ONNX Runtime and torch run the same weights. Run it after `factcheck train-stance` to ship
+    the new model (train-stance already adds the graph to its own output). Needs no torch.
+    """
+    from ..stance.export import export_stance_model
+
+    _setup(True)
+    with _errors():
+        result = export_stance_model(stance_model, output_dir=output_dir)
+    out.print(
+        f"Wrote {', '.join(result.files)} to {result.output_dir} "
+        f"(weights {result.weights_bytes / 1e6:.1f} MB fp16"
+        + (f", {result.converted} tensors converted from float32" if result.converted else "")
+        + ")",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -1,111 +1,88 @@
-"""A faster embedding path for the same model, checked against the default backend.
+"""The default embedder: a sentence-transformers model on ONNX Runtime, without torch.
 
-`OnnxEmbedder`: all-MiniLM-L6-v2 on ONNX Runtime (fp32). The transformer is exported from
-  the packaged sentence-transformers model once and cached; pooling and normalisation are done
-  here exactly as sentence-transformers does (mean over the attention mask, then L2).
-  Accepted only with recall@10 >= 0.99 against the default backend (benchmarks/encode.py).
-
-Nothing here loads a model at import time.
+`OnnxEmbedder` runs the model's BERT encoder as an ONNX graph (factcheck/bert/) that reads the
+model's own `model.safetensors`; pooling (mean over the attention mask) and L2 normalisation are
+in the graph, as sentence-transformers does them. The graph is written once per model into the
+user cache (`~/.cache/factcheck/onnx`, ~30 KB; writing it needs the `onnx` package). Vectors
+match the sentence-transformers backend to ~2e-7 (recall@10 1.000 on real text:
+tests/test_onnx_runtime.py, benchmarks/RESULTS.md). The session loads on first use, so a run
+whose claims are all in the vector cache (embed/cache.py) never loads the model.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import warnings
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import ModelError
-from ..files import atomic_path
 from .base import length_sorted_chunks
 from .transformer import PACKAGED_MINILM, resolve_model_path
 
-ONNX_CACHE = Path(os.environ.get("FACTCHECK_ONNX_CACHE", Path.home() / ".cache" / "factcheck" / "onnx"))
 
-
-def export_onnx(model_dir: str, target: Path) -> Path:
-    """Export the transformer of a sentence-transformers BERT-style model to ONNX (fp32)."""
-    import torch
-    from transformers import AutoModel
-
-    class LastHidden(torch.nn.Module):
-        """Keyword call: positional arguments of BertModel.forward differ across versions."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-
-    transformer = LastHidden().eval()
-    # Trace with a padded row, so the graph keeps the masking path real batches need.
-    mask = torch.ones((2, 16), dtype=torch.long)
-    mask[1, 9:] = 0
-    example = {
-        "input_ids": torch.full((2, 16), 1000, dtype=torch.long) * mask,
-        "attention_mask": mask,
-        "token_type_ids": torch.zeros((2, 16), dtype=torch.long),
-    }
-    axes = {0: "batch", 1: "tokens"}
-    with atomic_path(target) as tmp, torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer notes about shapes that are fixed here by design
-        torch.onnx.export(
-            transformer,
-            (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
-            str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            opset_version=17,
-            dynamo=False,
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-        )
-    return target
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"Cannot read {path}: {exc}") from exc
 
 
 class OnnxEmbedder:
-    """all-MiniLM-L6-v2 (or another local BERT-style sentence-transformers model) on ONNX Runtime."""
+    """A local sentence-transformers model (BERT-style, mean pooling) on ONNX Runtime."""
 
     def __init__(
-        self, model: str = PACKAGED_MINILM, *, batch_size: int = 64, threads: int | None = None, max_length: int = 256
+        self, model: str = PACKAGED_MINILM, *, batch_size: int = 64, threads: int | None = None, max_length: int | None = None
     ) -> None:
-        try:
-            import onnxruntime
-            from transformers import AutoTokenizer
-        except ImportError as exc:
-            raise ModelError("The onnx embedder needs onnxruntime: run `pip install onnxruntime`") from exc
-        path = resolve_model_path(model)
-        key = hashlib.sha256(Path(path, "config.json").read_bytes()).hexdigest()[:12]
-        onnx_path = ONNX_CACHE / f"{Path(path).name}-{key}.onnx"
-        if not onnx_path.exists():
-            export_onnx(path, onnx_path)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self._inputs = {i.name for i in self._session.get_inputs()}
+        from ..bert.weights import WEIGHTS_FILE, read_header
+
+        self.model_dir = Path(resolve_model_path(model))
+        pooling = _read_json(self.model_dir / "1_Pooling" / "config.json")
+        if pooling and not pooling.get("pooling_mode_mean_tokens"):
+            raise ModelError(
+                f"The onnx embedder does mean pooling; {self.model_dir} pools otherwise: use `--embedder sentence-transformers`"
+            )
+        settings = _read_json(self.model_dir / "sentence_bert_config.json")
+        self.max_length = int(max_length or settings.get("max_seq_length") or 256)
+        self.lowercase = bool(settings.get("do_lower_case", False))
+        self.dimension = int(_read_json(self.model_dir / "config.json").get("hidden_size") or 0)
+        if not self.dimension:
+            raise ModelError(f"{self.model_dir / 'config.json'} has no hidden_size: is this a BERT-style model?")
         self.batch_size = batch_size
-        self.max_length = max_length
-        self.dimension = int(self._session.get_outputs()[0].shape[-1] or 384)
-        label = model.split(":", 1)[1] if model.startswith("packaged:") else Path(path).name
-        # Same vectors within tolerance, but recorded apart: an index says how it was made.
+        self.threads = threads
+        label = model.split(":", 1)[1] if model.startswith("packaged:") else self.model_dir.name
+        # Vectors within 2e-7 of the sentence-transformers backend's, but recorded apart: an
+        # index says how it was made; embed.same_vectors lets either read the other's index.
         self.name = f"onnx:{label}"
+        weights = self.model_dir / WEIGHTS_FILE
+        stat = weights.stat()
+        _, header = read_header(weights)
+        # what the vector cache is keyed by: these weights, as they are on disk now
+        self.cache_key = hashlib.sha256(f"{self.name}|{header}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:20]
+        self._session: Any = None
+
+    def _load(self) -> Any:
+        if self._session is None:
+            from ..bert.session import BertSession, graph_for
+
+            graph = graph_for(self.model_dir, head="mean")
+            self._session = BertSession(self.model_dir, graph=graph, max_length=self.max_length, threads=self.threads)
+        return self._session
+
+    def release(self) -> None:
+        """Free the session (~60 MB); the next `embed_batch` loads it again. verify calls this once
+        the claims are embedded, so the stance model does not load on top of it."""
+        self._session = None
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not len(texts):
+            return out
+        session = self._load()
         for rows in length_sorted_chunks(texts, self.batch_size):
-            encoded = self._tokenizer(
-                [texts[i] for i in rows], padding=True, truncation=True, max_length=self.max_length, return_tensors="np"
-            )
-            feed = {name: encoded[name].astype(np.int64) for name in self._inputs if name in encoded}
-            if "token_type_ids" in self._inputs and "token_type_ids" not in feed:
-                feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
-            hidden = self._session.run(None, feed)[0]
-            mask = encoded["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            batch = [texts[i].lower() if self.lowercase else texts[i] for i in rows]
+            out[rows] = session.run(batch)
         return out

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,6 +65,11 @@ class SentenceTransformerEmbedder:
         self.dimension = int(size)
         label = model.split(":", 1)[1] if model.startswith("packaged:") else Path(path).name
         self.name = f"sentence-transformers:{label}"
+        # what the vector cache (cache.py) is keyed by: these weights, as they are on disk now
+        weights = [p.stat() for p in (Path(path) / "model.safetensors", Path(path) / "pytorch_model.bin") if p.is_file()]
+        if weights:
+            stamp = f"{self.name}|{weights[0].st_size}|{weights[0].st_mtime_ns}"
+            self.cache_key = hashlib.sha256(stamp.encode()).hexdigest()[:20]
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

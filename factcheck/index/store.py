@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 from numpy.lib import format as npformat
 
 from .. import __version__
+from ..embed import same_vectors
 from ..errors import IndexDamagedError, IndexLockedError, IndexMismatchError, NoIndexError
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
         raise IndexMismatchError(
             f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads {FORMAT_VERSION}; {rebuild}"
         )
-    if embedder is not None and embedder_name != embedder:
+    if embedder is not None and not same_vectors(embedder_name, embedder):
         raise IndexMismatchError(
             f"Index at {index_dir} was built with embedder '{embedder_name}', not '{embedder}': "
             f"use the same embedder (--embedder/--model or configs), or {rebuild}"

@@ -96,7 +96,7 @@ def _find_conflict(claim: str, evidence: str) -> tuple[str | None, str]:
 
 
 class SequenceClassifier:
-    """A local Hugging Face sequence-classification model: batched logits over text pairs."""
+    """A local Hugging Face sequence-classification model on torch: batched logits over text pairs."""
 
     def __init__(self, model_dir: str | Path, *, device: str | None = None, batch_size: int = 64, max_length: int = 256) -> None:
         self.model_dir = Path(model_dir)
@@ -123,7 +123,8 @@ class SequenceClassifier:
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
         except ImportError as error:  # pragma: no cover - depends on the install
             raise ModelError(
-                "The learned stance model needs torch and transformers: pip install 'sentence-transformers' (it brings both)."
+                "The learned stance model on torch needs torch and transformers: pip install 'sentence-transformers' "
+                '(it brings both), or run it on ONNX Runtime (stance.runtime = "onnx", the default).'
             ) from error
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
@@ -136,27 +137,58 @@ class SequenceClassifier:
         model.eval()
         self.device, self._model, self._tokenizer = device, model, tokenizer
 
+    def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Logits of one batch."""
+        import torch
+
+        batch = self._tokenizer(
+            [claim for claim, _ in pairs],
+            [evidence for _, evidence in pairs],
+            padding=True,
+            truncation=True,
+            max_length=self.max_length,
+            return_tensors="pt",
+        ).to(self.device)
+        with torch.inference_mode():
+            return self._model(**batch).logits.float().cpu().numpy()
+
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Raw logits (n, num_labels), in input order; batches are sorted by length."""
         self._load()
-        import torch
-
-        num_labels = int(self._model.config.num_labels)
-        out = np.zeros((len(pairs), num_labels), dtype=np.float32)
+        out = np.zeros((len(pairs), len(self.config.get("id2label") or {}) or 3), dtype=np.float32)
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                index = order[start : start + self.batch_size]
-                batch = self._tokenizer(
-                    [pairs[i][0] for i in index],
-                    [pairs[i][1] for i in index],
-                    padding=True,
-                    truncation=True,
-                    max_length=self.max_length,
-                    return_tensors="pt",
-                ).to(self.device)
-                out[index] = self._model(**batch).logits.float().cpu().numpy()
+        for start in range(0, len(order), self.batch_size):
+            index = order[start : start + self.batch_size]
+            out[index] = self._run([pairs[i] for i in index])
         return out
+
+
+class OnnxSequenceClassifier(SequenceClassifier):
+    """The same model on ONNX Runtime, no torch: its graph (factcheck/bert/) reads its own weights.
+
+    The graph is the folder's `model.onnx` (`factcheck export-onnx` writes it; the shipped model
+    has one), else one written once into the user cache. Logits match the torch path's to ~2e-6.
+    """
+
+    def __init__(
+        self, model_dir: str | Path, *, batch_size: int = 64, max_length: int = 256, threads: int | None = None, **_: object
+    ) -> None:
+        super().__init__(model_dir, batch_size=batch_size, max_length=max_length)
+        self.threads = threads
+
+    def _load(self) -> None:
+        if self._model is not None:
+            return
+        from ..bert.session import BertSession, graph_for
+
+        graph = graph_for(self.model_dir, head="classifier")
+        self._model = BertSession(self.model_dir, graph=graph, max_length=self.max_length, threads=self.threads)
+
+    def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        return self._model.run(pairs)
+
+
+RUNTIMES = {"onnx": OnnxSequenceClassifier, "torch": SequenceClassifier}
 
 
 class CrossEncoderStance:
@@ -168,6 +200,7 @@ class CrossEncoderStance:
     certain slot mismatch (number, date, negation, antonym) between closely matching sentences
     makes the pair "refutes" whatever the model said (dev macro-F1 moved by -0.001..+0.002; it is
     there for claims whose one changed number or date the model reads as "neutral").
+    `runtime`: "onnx" (ONNX Runtime, no torch; the default) or "torch".
     """
 
     name = "minilm-stance"
@@ -179,6 +212,7 @@ class CrossEncoderStance:
         device: str | None = None,
         batch_size: int = 64,
         conflict_override: bool = True,
+        runtime: str = "onnx",
         **_: object,
     ) -> None:
         # "" or None: the model shipped in the package (the backend table passes "")
@@ -189,9 +223,12 @@ class CrossEncoderStance:
                 "train one with `factcheck train-stance --output-dir DIR` "
                 "(`factcheck.eval.train.train_stance` from Python)."
             )
+        if runtime not in RUNTIMES:
+            raise ModelError(f"Unknown stance runtime '{runtime}'. Known: {', '.join(sorted(RUNTIMES))}")
         self.calibration = StanceCalibration.load(self.model_dir)
         self.conflict_override = conflict_override
-        self._classifier = SequenceClassifier(
+        self.runtime = runtime
+        self._classifier = RUNTIMES[runtime](
             self.model_dir, device=device, batch_size=batch_size, max_length=self.calibration.max_length
         )
 
