@@ -48,12 +48,22 @@ def story_corpus(story: dict, slug: str) -> Path:
     return folder
 
 
-def run(*, half: str, stance: str | None, stories: list[str] | None, verbose: bool, settings=None, quiet: bool = False) -> dict:
+def run(
+    *,
+    half: str,
+    stance: str | None,
+    stories: list[str] | None,
+    verbose: bool,
+    settings=None,
+    quiet: bool = False,
+    model: str | None = None,
+    runtime: str | None = None,
+) -> dict:
     from factcheck.config import load_settings
     from factcheck.index import load_index
     from factcheck.pipeline import build_index, claims_from_texts, verify_claims
 
-    settings = settings or load_settings().with_overrides(stance={"backend": stance})
+    settings = settings or load_settings().with_overrides(stance={"backend": stance, "model": model, "runtime": runtime})
     results: dict = {"half": half, "stance": settings.stance.backend, "stories": {}}
     rows = []
     for path in sorted(PROBES.glob("*.json")):
@@ -161,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--half", choices=("dev", "unseen", "fresh", "all"), default="dev")
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
+    parser.add_argument("--stance-model", help="model directory for the stance backend (default: the shipped model)")
+    parser.add_argument("--runtime", choices=("onnx", "torch"), help="how the learned model runs (default: the config's)")
     parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
@@ -172,7 +184,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
         return 0
-    results = run(half=args.half, stance=args.stance, stories=args.story, verbose=args.verbose)
+    results = run(
+        half=args.half,
+        stance=args.stance,
+        stories=args.story,
+        verbose=args.verbose,
+        model=args.stance_model,
+        runtime=args.runtime,
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0
