@@ -61,7 +61,7 @@ def search_settings(index: IndexSettings) -> dict:
 
 @dataclass(frozen=True)
 class RetrieveSettings:
-    top_k: int = field(default=5, metadata={"min": 1})  # evidence groups kept per claim
+    top_k: int = field(default=8, metadata={"min": 1})  # evidence groups kept per claim
     candidates: int = field(default=50, metadata={"min": 1})  # nearest vectors searched before filtering and grouping
     min_similarity: float = field(default=0.45, metadata={"max": 1.0})  # cosine below which a sentence is not evidence
     duplicate_similarity: float = field(

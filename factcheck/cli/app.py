@@ -194,7 +194,7 @@ def verify_command(
     ] = False,
     index: IndexOption = None,
     top_k: Annotated[
-        Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim \\[default: 5].")
+        Optional[int], typer.Option("--top-k", min=1, max=100, help="Evidence groups kept per claim \\[default: 8].")
     ] = None,
     stance: Annotated[
         Optional[str],
