@@ -140,3 +140,19 @@ def test_an_approximate_figure_is_stated_by_a_close_one_and_not_by_a_far_one():
     assert find_conflict("Nearly 2,000 homes lost power.", "About 1,950 homes lost power.") is None
     assert find_conflict("Around 40 people were hurt.", "Forty-two people were hurt.") is None
     assert find_conflict("Around 40 people were hurt.", "Sixty people were hurt.").type == "number"
+
+
+def test_a_negation_with_an_adverb_in_the_verb_group_is_a_conflict():
+    claim = "The ministry confirmed the minister had resigned."
+    assert find_conflict(claim, "Officials have not yet confirmed whether the minister resigned.").type == "negation"
+    assert find_conflict("The company denied the report.", "The company has not officially denied the report.").type == "negation"
+    assert find_conflict(claim, "The ministry confirmed on Friday that the minister had resigned.") is None
+
+
+def test_the_same_count_of_the_other_sex_is_an_opposite_unless_both_are_counted():
+    conflict = find_conflict(
+        "The couple are the parents of seven daughters.", "The couple, parents of seven boys, wrote in 1993."
+    )
+    assert (conflict.type, conflict.claim_span, conflict.evidence_span) == ("antonym", "seven daughters", "seven boys")
+    assert find_conflict("Two women were injured.", "Two men and two women were injured.") is None
+    assert find_conflict("The couple have three sons.", "The couple have three sons and two daughters.") is None

@@ -281,10 +281,15 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
 _AUXILIARIES = frozenset("do does did has have had is are was were will would could can should may might be been".split())
 
 
+# adverbs that sit inside a negated verb group: "has not yet confirmed", "did not officially deny"
+_NEGATION_ADVERBS = frozenset("yet still ever even officially publicly independently formally immediately".split())
+_NEGATED_VERB_GROUP = _AUXILIARIES | _NEGATION_ADVERBS
+
+
 def _negated_start(tokens: list[Token], start: int) -> int:
     """Move the core's start back over a negated auxiliary just before it ("did not | stop")."""
     i = start
-    while i > 0 and start - i < 3 and (tokens[i - 1].kind == "negation" or tokens[i - 1].norm in _AUXILIARIES):
+    while i > 0 and start - i < 4 and (tokens[i - 1].kind == "negation" or tokens[i - 1].norm in _NEGATED_VERB_GROUP):
         i -= 1
     return i if any(t.kind == "negation" for t in tokens[i:start]) else start
 
@@ -372,7 +377,7 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         out: dict[str, list[tuple[float, str]]] = {}
         for i, t in enumerate(tokens):
             if t.kind == "number" and i + 1 < len(tokens) and tokens[i + 1].kind in ("word", "proper"):
-                out.setdefault(tokens[i + 1].norm, []).append((t.value, t.text))
+                out.setdefault(tokens[i + 1].norm, []).append((t.value, f"{t.text} {tokens[i + 1].text}"))
         return out
 
     ca, cb = counted(a), counted(b)
@@ -380,8 +385,23 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         if noun in cb:
             left, right = [v for v, _ in values], [v for v, _ in cb[noun]]
             if not _numbers_agree(left, right, hedged=True):
-                return Conflict("number", f"{values[0][1]} {noun}", f"{cb[noun][0][1]} {noun}")
+                return Conflict("number", values[0][1], cb[noun][0][1])
+    # the same count of the other sex: "parents of seven sons" / "... seven daughters"
+    for noun, values in ca.items():
+        for other, other_values in cb.items():
+            sexes = {_SEX.get(noun), _SEX.get(other)}
+            same_count = _numbers_agree([v for v, _ in values], [v for v, _ in other_values], hedged=False)
+            if sexes == {"m", "f"} and same_count and noun not in cb:
+                return Conflict("antonym", values[0][1], other_values[0][1])
     return None
+
+
+# Counted role nouns by sex (lemmas and plurals): a different count is a number conflict, the
+# same count of the other sex an opposite. Not a general antonym: "men and women" name two groups.
+_SEX = {w: "m" for w in "boy boys son sons man men male males brother brothers father fathers husband husbands".split()}
+_SEX.update(
+    {w: "f" for w in "girl girls daughter daughters woman women female females sister sisters mother mothers wife wives".split()}
+)
 
 
 def _date_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
