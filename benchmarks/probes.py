@@ -138,7 +138,7 @@ def grid(*, half: str) -> list[dict]:
     if half != "dev":
         raise SystemExit("tune on the dev half only")
     base = load_settings()
-    hybrid = load_stance_model("hybrid", base.stance.model)
+    hybrid = load_stance_model("hybrid", base.stance.model, runtime=base.stance.runtime)  # the instance verify uses
     remember_model_answers(hybrid)
     rows = []
     for min_similarity, support, refute, overrule, credible in itertools.product(
