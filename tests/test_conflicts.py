@@ -156,3 +156,11 @@ def test_the_same_count_of_the_other_sex_is_an_opposite_unless_both_are_counted(
     assert (conflict.type, conflict.claim_span, conflict.evidence_span) == ("antonym", "seven daughters", "seven boys")
     assert find_conflict("Two women were injured.", "Two men and two women were injured.") is None
     assert find_conflict("The couple have three sons.", "The couple have three sons and two daughters.") is None
+
+
+def test_a_negated_verb_after_a_long_aside_is_a_conflict_and_a_negated_aside_is_not():
+    claim = "The airline's new cabin crew uniform includes a veil."
+    evidence = "The new cabin crew uniform, launched last month after a long review, does not include a veil."
+    assert find_conflict(claim, evidence).type == "negation"
+    aside = "The new uniform, which the minister did not comment on at the launch, includes a veil."
+    assert find_conflict("The new uniform includes a veil.", aside) is None

@@ -479,6 +479,10 @@ def _local_negations(a: list[Token], b: list[Token]) -> tuple[list[Token], list[
             gap = side[getattr(left, key) + left.size : getattr(right, key)]
             if len(gap) <= MAX_NEGATION_GAP:
                 found.extend(t for t in gap if t.kind == "negation")
+            else:  # a long aside, then the negated verb group: "the uniform, launched in May, does not | include"
+                found.extend(
+                    t for t in side[_negated_start(side, getattr(right, key)) : getattr(right, key)] if t.kind == "negation"
+                )
     return found_a, found_b
 
 
