@@ -318,8 +318,7 @@ def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, b
     vectors = np.zeros((len(claims), index.vectors.shape[1] if len(index.vectors) else embedder.dimension), dtype=np.float32)
     known = np.flatnonzero(rows >= 0)
     if len(known):
-        order = np.argsort(rows[known])  # mapped vectors read in file order
-        vectors[known[order]] = index.vectors[rows[known[order]]]
+        vectors[known] = index.vector_rows(rows[known])
     missing = np.flatnonzero(rows < 0).tolist()
     if missing:
         vectors[missing] = _embed_all(embedder, [claims[i].text for i in missing], progress, batch_size)

@@ -127,6 +127,20 @@ class _Members:
         return len(self.index.vectors)
 
 
+class _Vectors:
+    """The vectors of the rows a retrieval compares, read once (`index.vector_rows`), by row."""
+
+    def __init__(self, index: SentenceIndex, rows) -> None:
+        unique = sorted({int(r) for r in rows if r >= 0})
+        self.position = {row: n for n, row in enumerate(unique)}
+        self.block = index.vector_rows(unique)
+
+    def __getitem__(self, rows):
+        if isinstance(rows, list | np.ndarray):
+            return self.block[[self.position[int(r)] for r in rows]]
+        return self.block[self.position[int(rows)]]
+
+
 def _lookup(index: SentenceIndex) -> _Lookup:
     cached = getattr(index, "_lookup", None)
     if cached is None:
@@ -171,14 +185,16 @@ def retrieve_evidence(
     excluded = {a for a, row in lookup.articles.items() if not published_by(row.get("date"), as_of)}
     scores, rows = index.search(claim_vectors, settings.candidates)
     lexical = _lexical_candidates(claims, index, lookup, settings)
-    lookup.fetch_vectors([*rows.ravel(), *(r for found in lexical or [] for r in found)])
+    candidates = [*rows.ravel(), *(r for found in lexical or [] for r in found)]
+    lookup.fetch_vectors(candidates)
+    vectors = _Vectors(index, candidates)
     results = []
     for n, (claim, claim_scores, claim_rows) in enumerate(zip(claims, scores, rows)):
         groups: list[tuple[float, list[int], list[int]]] = []  # (similarity, vector rows, sentence rows)
         dense = {int(r) for r in claim_rows}
         extra = [r for r in lexical[n] if r not in dense] if lexical else []
         lexical_only = set(extra)
-        extra_scores = index.vectors[extra] @ claim_vectors[n] if extra else []
+        extra_scores = vectors[extra] @ claim_vectors[n] if extra else []
         for score, row in [*zip(claim_scores, claim_rows), *zip(extra_scores, extra)]:
             if row < 0:
                 continue
@@ -194,7 +210,7 @@ def retrieve_evidence(
             ]
             if not members:
                 continue
-            group = _find_group(groups, row, index.vectors, settings.duplicate_similarity, lookup)
+            group = _find_group(groups, row, vectors, settings.duplicate_similarity, lookup)
             if group is None:
                 groups.append((float(score), [row], list(members)))
             else:
@@ -237,7 +253,7 @@ def _bm25_tokens(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
 
 
-def _find_group(groups, row: int, vectors: np.ndarray, threshold: float, lookup: _Lookup):
+def _find_group(groups, row: int, vectors: _Vectors, threshold: float, lookup: _Lookup):
     """The group whose text this row nearly repeats; a changed number or name is not a copy."""
     for group in groups:
         if float(vectors[group[1][0]] @ vectors[row]) >= threshold:

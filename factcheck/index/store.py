@@ -167,6 +167,19 @@ class SentenceIndex:
         table = self.articles.set_index("article_id").astype(object)
         return table.where(table.notna(), None).to_dict("index")
 
+    def vector_rows(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """A copy of these rows of the vectors. From a mapped file they are read a few hundred at
+        a time, letting go of the mapped pages after each group: the kernel maps ~64 KB around
+        each row read, so rows read at random would otherwise map the whole file into memory."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
+        order = np.argsort(rows, kind="stable")
+        for start in range(0, len(rows), 512):
+            at = order[start : start + 512]
+            out[at] = self.vectors[rows[at]]
+            release_mapped_pages(self.vectors)
+        return out
+
     def vector_members(self, row: int) -> np.ndarray:
         """The sentence rows whose text has vector `row`, lowest first."""
         return np.asarray(self.members[int(self.offsets[row]) : int(self.offsets[row + 1])])
@@ -211,14 +224,25 @@ class RowGroupReader:
 
 
 def _load_search(version: Path, vectors: np.ndarray, options: dict):
-    """The version's shards or trained approximate index when it has them, else exact search."""
-    from .vectors import ShardedVectorIndex, VectorIndex
+    """The version's shards or trained approximate index when it has them, else exact search.
+
+    Shards and an IVF index are searched from memory maps, a group of claims at a time
+    (`MappedSearch`), so a search never holds more than about MAPPED_SEARCH_MB of them; an HNSW
+    graph, which a query reads all over, is read whole once."""
+    from .vectors import MappedSearch, ShardedVectorIndex, VectorIndex
 
     settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
+    nprobe = int(settings.get("ivf_nprobe") or VectorIndex.ivf_nprobe)
     if options.get("kind") == "sharded":
         # one shard at a time, mapped rather than read: a search never holds every shard
-        return ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
+        sharded = ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
+        files = [version / SHARDS_DIR / shard["file"] for shard in sharded.shards]
+        return MappedSearch(files, lambda: sharded, nprobe=nprobe)
     if (version / SEARCH_FILE).is_file():
+        if options.get("kind") == "ivf":
+            return MappedSearch(
+                [version / SEARCH_FILE], lambda: VectorIndex.load(version / SEARCH_FILE, mmap=True, **settings), nprobe=nprobe
+            )
         return VectorIndex.load(version / SEARCH_FILE, **settings)
     return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
 
