@@ -157,3 +157,17 @@ def test_mapped_search_in_groups_answers_as_the_index_does(base, queries, tmp_pa
     grouped = MappedSearch(files, lambda: sharded, nprobe=8, budget_mb=0.05)
     for got, want in zip(grouped.search(queries, 10), sharded.search(queries, 10)):
         np.testing.assert_array_equal(got, want)
+
+
+def test_exact_search_from_the_file_a_block_at_a_time_equals_a_flat_index(base, queries, tmp_path):
+    """Below the exact-search size verify searches vectors.npy a block at a time (bounded memory):
+    the same neighbours, in the same order, as one flat index over all of them."""
+    from factcheck.index.vectors import FileExactSearch
+
+    np.save(tmp_path / "vectors.npy", base)
+    blocked = FileExactSearch(tmp_path / "vectors.npy", block_rows=700)  # blocks of uneven fit
+    scores, ids = blocked.search(queries, 10)
+    want_scores, want_ids = VectorIndex(dim=DIM, kind="flat").build(base).search(queries, 10)
+    np.testing.assert_array_equal(ids, want_ids)
+    np.testing.assert_allclose(scores, want_scores, rtol=0, atol=1e-6)
+    assert len(blocked) == len(base)

@@ -123,8 +123,8 @@ class SentenceIndex:
     The article table is loaded (one row per article); the sentence table is not: `sentence_rows`
     reads the rows a search returns by number, a row group at a time, and `vector_members` says
     which sentence rows share a vector. `sentences` loads the whole table, for small tools and tests.
-    Vectors are memory-mapped when the version has a saved search index, so a verify over a large
-    index holds only the rows it reads.
+    Vectors are memory-mapped and read by row (`vector_rows`), so a verify holds only the rows it
+    reads.
     """
 
     path: Path
@@ -155,7 +155,7 @@ class SentenceIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosine scores and vector rows of the k nearest unique sentence texts per query."""
         if self._search is None:
-            self._search = _load_search(self.path, self.vectors, self.manifest.get("search", {}))
+            self._search = _load_search(self.path, self.manifest.get("search", {}))
         k = min(k, len(self.vectors))
         if k == 0:
             empty = np.zeros((len(queries), 0))
@@ -225,13 +225,14 @@ class RowGroupReader:
         return out
 
 
-def _load_search(version: Path, vectors: np.ndarray, options: dict):
-    """The version's shards or trained approximate index when it has them, else exact search.
+def _load_search(version: Path, options: dict):
+    """The version's shards or trained approximate index when it has them, else exact search over
+    vectors.npy read a block at a time (`FileExactSearch`).
 
     Shards and an IVF index are searched from memory maps, a group of claims at a time
     (`MappedSearch`), so a search never holds more than about MAPPED_SEARCH_MB of them; an HNSW
     graph, which a query reads all over, is read whole once."""
-    from .vectors import MappedSearch, ShardedVectorIndex, VectorIndex
+    from .vectors import FileExactSearch, MappedSearch, ShardedVectorIndex, VectorIndex
 
     settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
     nprobe = int(settings.get("ivf_nprobe") or VectorIndex.ivf_nprobe)
@@ -246,7 +247,7 @@ def _load_search(version: Path, vectors: np.ndarray, options: dict):
                 [version / SEARCH_FILE], lambda: VectorIndex.load(version / SEARCH_FILE, mmap=True, **settings), nprobe=nprobe
             )
         return VectorIndex.load(version / SEARCH_FILE, **settings)
-    return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
+    return FileExactSearch(version / "vectors.npy")
 
 
 def _required_files(manifest: dict) -> list[str]:
@@ -375,12 +376,11 @@ def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verif
     rebuild = _rebuild_hint(index_dir)
     manifest = _check_version(index_dir, version, embedder=embedder, verify=verify)
     dimension = int(manifest["embedder"]["dimension"])
-    # A version with a saved search index reads vectors only by row (claims, duplicate groups):
-    # map them, so a verify over a huge index does not hold them all. Exact search copies them anyway.
-    mapped = (manifest.get("search") or {}).get("kind", "flat") != "flat"
+    # Vectors are read by row (claims, duplicate groups) and exact search reads the file a block
+    # at a time (FileExactSearch): map them, so a verify does not hold them all.
     try:
         articles = _read_table(version, "articles.parquet")
-        vectors = np.load(version / "vectors.npy", mmap_mode="r" if mapped else None, allow_pickle=False)
+        vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
         members = np.load(version / MEMBERS_FILE, mmap_mode="r", allow_pickle=False)
         offsets = np.load(version / OFFSETS_FILE, mmap_mode="r", allow_pickle=False)
         columns = set(pq.read_schema(version / "sentences.parquet").names)

@@ -316,6 +316,42 @@ class ShardedVectorIndex:
         return merge_top_k(all_scores, all_ids, k)
 
 
+class FileExactSearch:
+    """Exact search over a .npy file of vectors, read a block of rows at a time, so a search holds
+    one block (`block_rows` x dim floats) rather than the vectors and a FAISS copy of them; each
+    block is searched by a FAISS flat index, and the blocks' top-k merged (`merge_top_k`)."""
+
+    def __init__(self, path: str | os.PathLike, *, block_rows: int = 32_768) -> None:
+        _require_faiss()
+        self.path = Path(path)
+        mapped = np.load(self.path, mmap_mode="r", allow_pickle=False)
+        self.rows, self.dim, self.offset = int(mapped.shape[0]), int(mapped.shape[1]), int(mapped.offset)
+        del mapped
+        self.block_rows = max(1, block_rows)
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query, best first, as one flat index over the file would answer."""
+        matrix = _as_matrix(queries, self.dim)
+        all_scores, all_ids = [], []
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            for start in range(0, self.rows, self.block_rows):
+                count = min(self.block_rows, self.rows - start)
+                block = np.fromfile(handle, dtype="<f4", count=count * self.dim).reshape(count, self.dim)
+                flat = faiss.IndexFlatIP(self.dim)
+                flat.add(block)
+                scores, ids = flat.search(matrix, min(k, count))
+                all_scores.append(scores)
+                all_ids.append(np.where(ids >= 0, ids + start, -1))
+                del flat, block
+        if not all_scores:
+            return (np.full((len(matrix), k), -np.inf, np.float32), np.full((len(matrix), k), -1, np.int64))
+        return merge_top_k(all_scores, all_ids, k)
+
+
 MAPPED_SEARCH_MB = 128  # about what one group of queries reads of a mapped index (MappedSearch)
 
 
