@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> None:
     from dataclasses import replace
 
     if args.runs:
-        plan = replace(plan, runs=args.runs)
+        plan = replace(plan, runs=args.runs, command_runs=args.runs)
     if args.rss_articles:
         plan = replace(plan, rss_articles=tuple(args.rss_articles))
     if args.verify_all_articles:
