@@ -3,6 +3,10 @@
     python -m benchmarks.child build CORPUS INDEX_DIR
     python -m benchmarks.child verify INDEX_DIR CLAIMS_FILE
     python -m benchmarks.child search SHARDS_DIR QUERIES.npy '{"cache_shards": false, "mmap": true}'
+    python -m benchmarks.child verify-all INDEX_DIR local|ray      (verify --all; a digest of its JSON)
+    python -m benchmarks.child cli ARGS...                         (the factcheck command, in this process)
+    python -m benchmarks.child txtai SENTENCES.txt MODEL_DIR       (txtai Embeddings.index, one line a sentence)
+    python -m benchmarks.child encode-flat SENTENCES.txt MODEL_DIR (bare encode + faiss.IndexFlatIP)
 
 Prints one JSON line: seconds, counts and peak_rss_mb (VmHWM of this process).
 """
@@ -46,7 +50,48 @@ def main(argv: list[str]) -> None:
     command, *rest = argv
     settings = Settings()
     started = time.perf_counter()
-    if command == "build":
+    if command == "cli":  # a factcheck command as a user runs it; its own output goes to stderr here
+        from contextlib import redirect_stdout
+
+        from factcheck.cli import app
+
+        with redirect_stdout(sys.stderr):
+            try:
+                app(rest, standalone_mode=False)
+            except SystemExit as exit:
+                if exit.code:
+                    raise
+        result = {"command": " ".join(rest)}
+    elif command in ("txtai", "encode-flat"):
+        sentences_path, model_dir = rest
+        sentences = [line for line in open(sentences_path, encoding="utf-8").read().split("\n") if line]
+        if command == "txtai":
+            from txtai import Embeddings
+
+            embeddings = Embeddings(path=model_dir, method="sentence-transformers", batch=64, encodebatch=64)
+            embeddings.index(sentences)
+            result = {"indexed": int(embeddings.count())}
+        else:
+            import faiss
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(model_dir, device="cpu")
+            vectors = model.encode(sentences, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+            flat = faiss.IndexFlatIP(vectors.shape[1])
+            flat.add(vectors)
+            result = {"indexed": int(flat.ntotal)}
+        result["sentences"] = len(sentences)
+    elif command == "verify-all":
+        import hashlib
+
+        from factcheck.pipeline import verify
+
+        index_dir, engine = rest
+        report = verify(settings=settings.with_overrides(index={"dir": index_dir}), all_articles=True, engine=engine)
+        report.data.pop("generated_at")
+        text = json.dumps(report.data, sort_keys=True)
+        result = {"claims": len(report.verdicts), "report_sha256": hashlib.sha256(text.encode()).hexdigest()[:16]}
+    elif command == "build":
         corpus, index_dir = rest
         stats = build_index([corpus], index_dir=index_dir, settings=settings, fresh=True)
         result = {"embedded": stats.embedded, "sentences": stats.sentences_total, "articles": stats.articles_total}

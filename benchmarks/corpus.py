@@ -11,11 +11,13 @@ from pathlib import Path
 
 from . import realdata
 
+COMPETITION_TEST = ("competition_test_bodies.csv",)  # the FNC-1 competition test bodies only
 
-def fnc_articles(count: int, *, skip: int = 0) -> list[tuple[str, str]]:
+
+def fnc_articles(count: int, *, skip: int = 0, files: tuple[str, ...] = realdata.FNC_FILES) -> list[tuple[str, str]]:
     """(body id, body) for `count` FNC-1 bodies of at least 3 paragraphs, in file order."""
     articles = []
-    for body_id, body in realdata.iter_fnc_bodies():
+    for body_id, body in realdata.iter_fnc_bodies(files):
         paragraphs = [p for p in body.split("\n") if p.strip()]
         if len(paragraphs) < 3:
             continue
@@ -67,3 +69,18 @@ def copies_for_share(articles: list[tuple[str, str]], share: float) -> int:
         if repeat_share(articles, copies) >= share:
             return copies
     return len(articles)
+
+
+def cut_to_share(article: tuple[str, str], corpus: list[tuple[str, str]], share: float) -> tuple[str, str]:
+    """`article` cut, at a paragraph or sentence end, to about `share` of `corpus`'s characters
+    (at least one sentence): the new text of an incremental build."""
+    body_id, body = article
+    budget = share * sum(len(text) for _, text in corpus)
+    kept: list[str] = []
+    for paragraph in body.split("\n\n"):
+        sentences = realdata.split_sentences(paragraph) or [paragraph]
+        for sentence in sentences:
+            if kept and sum(len(k) + 1 for k in kept) + len(sentence) > budget:
+                return body_id, "\n\n".join(kept)
+            kept.append(sentence)
+    return body_id, "\n\n".join(kept)

@@ -73,3 +73,10 @@ def run_child(args: list[str], *, env: dict | None = None, timeout: float | None
     result = json.loads(lines[-1]) if lines else {}
     result["wall_s"] = round(wall, 2)
     return result
+
+
+def run_python(args: list[str]) -> None:
+    """Run `python ARGS` (a helper step, not a measurement); its output goes to this process's stderr."""
+    result = subprocess.run([sys.executable, *args], stdout=sys.stderr, stderr=sys.stderr)
+    if result.returncode != 0:
+        raise RuntimeError(f"python {' '.join(args)} failed with exit code {result.returncode}")

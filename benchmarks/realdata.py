@@ -29,10 +29,10 @@ FNC_FILES = ("train_bodies.csv", "competition_test_bodies.csv")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
-def iter_fnc_bodies() -> Iterator[tuple[str, str]]:
-    """Yield (body id, text) for every FNC-1 news body (train then competition test)."""
+def iter_fnc_bodies(files: tuple[str, ...] = FNC_FILES) -> Iterator[tuple[str, str]]:
+    """Yield (body id, text) for every FNC-1 news body of `files` (default: train then competition test)."""
     csv.field_size_limit(sys.maxsize)
-    for name in FNC_FILES:
+    for name in files:
         with open(SHARED / "datasets" / "fnc-1" / name, newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 yield f"{name}#{row['Body ID']}", row["articleBody"]

@@ -1,12 +1,15 @@
-"""Speed and scale benchmarks, side by side on the same real data (issue 6).
+"""Speed and scale benchmarks, side by side on the same real data (issues 6 and 12).
 
-    python -m benchmarks.run [--quick] --json FILE [--markdown FILE]
+    python -m benchmarks.run [--quick] [--json FILE] [--markdown FILE]   (default: benchmarks/RESULTS-run.md)
 
-Measures raw_encode_sps vs build_index_sps (overhead_ratio), dedup, incremental_ratio,
-search_p50_ms / recall_at_10 at 100k and 1M vectors, verify_claims_per_s with its split,
-and peak_rss_mb of build and verify in fresh processes. Figures are medians of `--runs` runs;
-ratios are taken between runs made in the same invocation. `--quick` skips 1M and uses small
-corpora so that it finishes in under five minutes from a fresh clone.
+Measures raw_encode_sps vs build_index_sps (overhead_ratio), dedup, incremental_ratio (1% new
+text), search_p50_ms / recall_at_10 at 100k and 1M vectors (IVF) and HNSW at one size,
+verify_claims_per_s with its split, peak_rss_mb of build and verify in fresh processes at
+several corpus sizes, `factcheck verify` of one claim on the seed index (wall, peak RSS),
+`factcheck build-index` against txtai and bare encode + FAISS, `verify --all` local against Ray,
+and the peak RSS of verifying 100 claims against a 1M-sentence index. Figures are medians of
+`--runs` runs; ratios are taken between runs made in the same invocation. `--quick` measures
+every row on smaller data so that it finishes in under five minutes from a fresh clone.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import corpus, machine, realdata, search
+from . import corpus, machine, realdata, scale, search
 
 TARGETS = {
     "overhead_ratio": ">= 0.90",
@@ -31,7 +34,12 @@ TARGETS = {
     "incremental_ratio": "<= 0.05",
     "recall_at_10": ">= 0.95",
     "search_p50_ms_1m": "<= 5",
+    "build_peak_rss_mb": "<= 500",
+    "big_verify_peak_rss_mb": "<= 1000, flat as the index grows",
+    "quick_total_s": "< 300 from a fresh clone",
 }
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BEGIN, END = "<!-- benchmarks.run: begin -->", "<!-- benchmarks.run: end -->"
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,41 @@ class Plan:
     search_sizes: tuple[int, ...]
     latency_queries: int
     runs: int
+    command_articles: int  # FNC-1 competition test bodies for build-index vs txtai vs encode + FAISS
+    command_runs: int
+    verify_all_articles: int  # verify --all, local vs Ray (one of rss_articles: its index is reused)
+    big_sentences: int  # the index verify's 100 claims are checked against, for its peak RSS
+    hnsw_size: int
 
 
-QUICK = Plan(articles=40, rss_articles=(40, 120), claims=50, search_sizes=(100_000,), latency_queries=200, runs=3)
-FULL = Plan(articles=120, rss_articles=(100, 400), claims=200, search_sizes=(100_000, 1_000_000), latency_queries=300, runs=3)
+QUICK = Plan(
+    articles=40,
+    rss_articles=(40,),
+    claims=50,
+    search_sizes=(100_000,),
+    latency_queries=200,
+    runs=1,
+    command_articles=20,
+    command_runs=1,
+    verify_all_articles=40,
+    big_sentences=100_000,
+    hnsw_size=20_000,
+)
+FULL = Plan(
+    articles=120,
+    rss_articles=(100, 400, 1600),
+    claims=200,
+    search_sizes=(100_000, 1_000_000),
+    latency_queries=300,
+    runs=3,
+    command_articles=120,
+    command_runs=3,
+    verify_all_articles=400,
+    big_sentences=1_000_000,
+    hnsw_size=100_000,
+)
+BIG_CLAIMS = 100
+INCREMENTAL_SHARE = 0.01  # the incremental build adds this share of new text
 
 
 def log(message: str) -> None:
@@ -196,8 +235,9 @@ def bench_build(plan: Plan, work: Path) -> dict:
     }
     log(f"dedup {result['dedup']}")
 
-    # incremental: add 1% new articles to an existing index vs a full build of the result
-    extra = corpus.fnc_articles(max(1, plan.articles // 100), skip=plan.articles)
+    # incremental: add 1% new text (one new article, cut to 1% of the corpus's characters) to
+    # an existing index vs a full build of the result
+    extra = [corpus.cut_to_share(corpus.fnc_articles(1, skip=plan.articles)[0], articles, INCREMENTAL_SHARE)]
     new_dir = corpus.write_corpus("new", extra)
     full_times, incremental_times, full_cpu, incremental_cpu = [], [], [], []
     inc_stats = None
@@ -214,6 +254,7 @@ def bench_build(plan: Plan, work: Path) -> dict:
         incremental_cpu.append(time.process_time() - cpu)
     result["incremental"] = {
         "new_articles": len(extra),
+        "new_text_share": round(len(extra[0][1]) / sum(len(body) for _, body in articles), 4),
         "embedded": inc_stats.embedded,
         "full_build_s": round(statistics.median(full_times), 2),
         "incremental_build_s": round(statistics.median(incremental_times), 3),
@@ -311,10 +352,9 @@ def bench_memory(plan: Plan, work: Path) -> dict:
 
 
 def search_vectors(quick: bool) -> tuple[np.ndarray, np.ndarray, str]:
-    """(real base, held-out real queries, description): the full cache, else a small fresh set."""
-    sentences = realdata.real_sentences()
-    full = realdata.CACHE / f"vectors-fnc-{realdata.corpus_key(sentences)}.npy"
-    if full.exists() or not quick:
+    """(real base, held-out real queries, description): the full cache when it exists, else a
+    small fresh set (the full one takes ~10 minutes to embed: `python -m benchmarks.realdata`)."""
+    if not search_base_is_quick():
         base, queries = search.real_split()
         return base, queries, f"{len(base)} real sentence vectors (full cache)"
     base, queries = search.quick_split()
@@ -373,7 +413,7 @@ def markdown(results: dict) -> str:
             f"(embedded {build['dedup']['embedded']} vs {build['dedup']['unique_embedded']}) | "
             f"{build['dedup']['dedup_time_ratio']} (CPU {build['dedup']['dedup_cpu_ratio']}) | "
             f"{TARGETS['dedup_time_ratio']} |",
-            f"| incremental_ratio (+{build['incremental']['new_articles']} articles, "
+            f"| incremental_ratio (+{build['incremental'].get('new_text_share', 0):.1%} new text, "
             f"embedded {build['incremental']['embedded']}) | "
             f"{build['incremental']['incremental_ratio']} (CPU "
             f"{build['incremental']['incremental_cpu_ratio']}) | {TARGETS['incremental_ratio']} |",
@@ -397,45 +437,126 @@ def markdown(results: dict) -> str:
         )
     for row in results.get("memory", {}).get("sizes", []):
         lines.append(
-            f"| peak_rss_mb build / verify, {row['articles']} articles "
+            f"| peak_rss_mb build / verify ({results['plan']['claims']} claims), {row['articles']} articles "
             f"({row['sentences']} sentences) | {row['build_peak_rss_mb']} / "
-            f"{row['verify_peak_rss_mb']} | flat in corpus size |"
+            f"{row['verify_peak_rss_mb']} | build {TARGETS['build_peak_rss_mb']}; flat in corpus size |"
+        )
+    seed = results.get("seed", {})
+    if seed:
+        lines.append(
+            f"| `factcheck verify` one claim on the seed index ({seed['articles']} articles), fresh process: "
+            f"wall s / peak RSS MB (in-process {seed['verify_in_process_s']} s) | "
+            f"{seed['verify_wall_s']} / {seed['verify_peak_rss_mb']} | |"
+        )
+    commands = results.get("commands", {})
+    if commands:
+        txtai = commands["txtai_index"]
+        txtai_text = f"{txtai['wall_s']} s ({txtai['peak_rss_mb']} MB)" if "wall_s" in txtai else txtai["skipped"]
+        fc, flat = commands["factcheck_build_index"], commands["encode_faiss_flat"]
+        lines.append(
+            f"| `factcheck build-index` / txtai `Embeddings.index` / encode + faiss.IndexFlatIP, "
+            f"{commands['articles']} FNC-1 competition test bodies ({commands['sentences']} unique sentences), "
+            f"fresh process each, median of {commands['runs']} round-robin: wall (peak RSS) | "
+            f"{fc['wall_s']} s ({fc['peak_rss_mb']} MB) / {txtai_text} / {flat['wall_s']} s ({flat['peak_rss_mb']} MB) | |"
+        )
+    everything = results.get("verify_all", {})
+    if everything:
+        lines.append(
+            f"| `verify --all`, {everything['articles']} articles ({everything['claims']} claims): local / Ray "
+            f"(local instance, 2 workers), fresh process each, s; same report: {everything['same_report']} | "
+            f"{everything['local_s']} / {everything['ray_s']} (Ray/local {everything['ray_over_local']}) | |"
+        )
+    big = results.get("big_verify", {})
+    if big:
+        lines.append(
+            f"| verify {big['claims']} claims against a {big['sentences']:,}-sentence index: peak RSS MB "
+            f"({big['verify_s']} s; vectors: {big['vectors']}) | {big['verify_peak_rss_mb']} | "
+            f"{TARGETS['big_verify_peak_rss_mb']} |"
+        )
+    hnsw = results.get("hnsw", {})
+    if hnsw:
+        lines.append(
+            f"| HNSW (M=32, efC=80, efSearch=128) at {hnsw['size']:,}: build s / p50 ms / recall@10 "
+            f"(1M build projected ~{hnsw['projected_1m_build_s']} s, n log n) | "
+            f"{hnsw['build_s']} / {hnsw['p50_ms']} / {hnsw['recall_at_10']} | |"
         )
     for name, error in results.get("errors", {}).items():
         lines.append(f"| {name} | not measured: {error} | |")
+    if "total_s" in results:
+        lines.append(
+            f"| total wall time of this run, s | {results['total_s']} | {TARGETS['quick_total_s'] if results['quick'] else ''} |"
+        )
     return "\n".join(lines) + "\n"
+
+
+def write_results(table: str, path: Path = RESULTS) -> None:
+    """Put the table between the BEGIN/END marks of RESULTS.md (the narrative around it stays)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{BEGIN}\n{table}{END}"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n## Latest `python -m benchmarks.run`\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="factcheck speed and scale benchmarks")
-    parser.add_argument("--quick", action="store_true", help="small data, no 1M; < 5 minutes")
-    parser.add_argument("--json", type=Path, required=True, help="write all figures here")
-    parser.add_argument("--markdown", type=Path, help="also write the results table here")
+    parser.add_argument("--quick", action="store_true", help="every row on smaller data (no 1M); < 5 minutes")
+    parser.add_argument("--json", type=Path, help="write all figures here [default: the cache folder]")
+    parser.add_argument(
+        "--markdown", type=Path, default=RESULTS, help="write the results table into this file's benchmarks.run block"
+    )
     parser.add_argument("--runs", type=int, help="runs per figure (median is reported)")
-    parser.add_argument("--only", nargs="+", choices=["build", "verify", "memory", "search"])
+    parser.add_argument("--rss-articles", type=int, nargs="+", help="corpus sizes of the memory rows (overrides the plan)")
+    parser.add_argument("--verify-all-articles", type=int, help="articles of the verify --all row (overrides the plan)")
+    parser.add_argument("--only", nargs="+", choices=[name for name, _ in SECTION_NAMES])
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     plan = QUICK if args.quick else FULL
-    if args.runs:
-        from dataclasses import replace
+    from dataclasses import replace
 
-        plan = replace(plan, runs=args.runs)
+    if args.runs:
+        plan = replace(plan, runs=args.runs, command_runs=args.runs)
+    if args.rss_articles:
+        plan = replace(plan, rss_articles=tuple(args.rss_articles))
+    if args.verify_all_articles:
+        plan = replace(plan, verify_all_articles=args.verify_all_articles)
     work = realdata.CACHE / f"bench-indexes-{os.getpid()}"  # concurrent runs never share one
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if args.json is None:
+        args.json = realdata.CACHE / ("run-quick.json" if args.quick else "run-full.json")
+        args.json.parent.mkdir(parents=True, exist_ok=True)
     results: dict = {
+        "quick": args.quick,
         "command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "machine": machine.describe(),
         "plan": plan.__dict__,
         "errors": {},
     }
+    quick_base = search_base_is_quick()
     sections = [
+        ("seed", lambda plan, work: scale.bench_seed(work)),
         ("build", bench_build),
+        ("commands", lambda plan, work: scale.bench_commands(plan.command_articles, plan.command_runs, work)),
         ("verify", bench_verify),
         ("memory", bench_memory),
+        ("verify_all", lambda plan, work: scale.bench_verify_all(plan.verify_all_articles, work)),
+        (
+            "big_verify",
+            lambda plan, work: scale.bench_big_verify(plan.big_sentences, write_claims(BIG_CLAIMS), work, quick_base=quick_base),
+        ),
         ("search", lambda plan, work: bench_search(plan, args.quick)),
+        (
+            "hnsw",
+            lambda plan, work: scale.bench_hnsw(
+                plan.hnsw_size, quick_base=quick_base, latency_queries=plan.latency_queries, runs=plan.runs
+            ),
+        ),
     ]
+
     started = time.perf_counter()
     for name, function in sections:
         if args.only and name not in args.only:
@@ -445,15 +566,37 @@ def main(argv: list[str] | None = None) -> None:
         log(f"{name} ...")
         try:
             results[name] = function(plan, work)
-        except ImportError as error:  # a pipeline piece not on this branch yet
-            results["errors"][name] = f"{type(error).__name__}: {error}"
+        except (ImportError, RuntimeError) as error:  # a piece not on this branch, or a child that failed
+            results["errors"][name] = f"{type(error).__name__}: {str(error)[-300:]}"
+            log(f"{name} failed: {error}")
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     results["total_s"] = round(time.perf_counter() - started, 1)
     args.json.write_text(json.dumps(results, indent=1) + "\n")
     table = markdown(results)
     print(table)
-    if args.markdown:
-        args.markdown.write_text(table)
+    write_results(table, args.markdown)
+    shutil.rmtree(work, ignore_errors=True)  # the indexes (a 1M one is ~3 GB)
+
+
+SECTION_NAMES = [
+    ("seed", "verify one claim on the seed index"),
+    ("build", "build-index vs bare encode, dedup, incremental"),
+    ("commands", "build-index command vs txtai vs encode + FAISS"),
+    ("verify", "verify throughput"),
+    ("memory", "build and verify peak RSS by corpus size"),
+    ("verify_all", "verify --all, local vs Ray"),
+    ("big_verify", "verify 100 claims against a 1M-sentence index"),
+    ("search", "IVF search at 100k / 1M"),
+    ("hnsw", "HNSW build, p50, recall"),
+]
+
+
+def search_base_is_quick() -> bool:
+    """Grow synthetic vectors from the 4,000-sentence quick set unless the full real cache exists
+    (embedding all 64k real sentences takes ~10 minutes on 2 cores: `python -m benchmarks.realdata`)."""
+    sentences = realdata.real_sentences()
+    full = realdata.CACHE / f"vectors-fnc-{realdata.corpus_key(sentences)}.npy"
+    return not full.exists()
 
 
 def bench_build_index_only(plan: Plan, work: Path) -> None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +26,11 @@ from .errors import FactcheckError, InputError
 from .index.builder import BuildStats
 from .index.store import SentenceIndex
 from .ingest import read_file
-from .models import Claim, Verdict
+from .models import Claim, Evidence, Verdict
 from .progress import Progress
 from .retrieve import published_by, retrieve_evidence, source_location
 from .segment import segment_article
-from .stance import classify_stance, load_stance_model
+from .stance import StanceModel, classify_stance, load_stance_model
 from .text.claim_parts import claim_parts
 
 log = logging.getLogger(__name__)
@@ -161,24 +162,33 @@ def claims_from_index(index: SentenceIndex, *, as_of: str | None = None) -> list
     """Every check-worthy sentence of every indexed article (the cross-reference run).
 
     With `as_of` (YYYY-MM-DD), only articles published on or before it; undated ones are left out.
+    The sentence table is read a batch at a time; only the claims are kept.
     """
     articles = index.article_table()
-    s = index.sentences[index.sentences["checkworthy"]]
-    s = s[[published_by(articles[a].get("date"), as_of) for a in s["article_id"]]]
-    return [
-        Claim(
-            id=row.sentence_id,
-            text=row.text,
-            article_id=row.article_id,
-            source=articles[row.article_id].get("source"),
-            date=articles[row.article_id].get("date"),
-            location=source_location(articles[row.article_id]["path"], int(row.line)),
-        )
-        for row in s.itertuples(index=False)
-    ]
+    claims = []
+    columns = ["sentence_id", "article_id", "text", "line", "checkworthy"]
+    for batch in index.iter_sentences(columns):
+        values = {name: batch.column(name).to_pylist() for name in columns}
+        for sentence_id, article_id, text, line, checkworthy in zip(*values.values()):
+            article = articles[article_id]
+            if checkworthy and published_by(article.get("date"), as_of):
+                claims.append(
+                    Claim(
+                        id=sentence_id,
+                        text=text,
+                        article_id=article_id,
+                        source=article.get("source"),
+                        date=article.get("date"),
+                        location=source_location(article["path"], int(line)),
+                    )
+                )
+    return claims
 
 
 # --------------------------------------------------------------------------- verify
+
+
+CLAIMS_PER_BATCH = 256  # claims checked at a time, here or on a Ray actor: the same batches either way
 
 
 def verify_claims(
@@ -188,15 +198,21 @@ def verify_claims(
     settings: Settings,
     progress: Progress | None = None,
     as_of: str | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> list[Verdict]:
     """Retrieve evidence for each claim, judge its stance, aggregate a verdict.
 
     `as_of` (YYYY-MM-DD): only articles published on or before that date count as evidence;
-    articles with an unknown date do not count.
+    articles with an unknown date do not count. The claims are checked `CLAIMS_PER_BATCH` at a
+    time by `ClaimChecker`: in this process (`engine` "local") or spread over Ray actors ("ray",
+    a cluster at `ray_address` or a local Ray instance), each holding the index and the stance
+    model. The batches are the same either way, and so is the result.
     """
     progress = progress or Progress()
     if not claims:
         raise InputError("No claims to check: give claims, --claims-file, --article or --all")
+    runner = make_engine(engine, settings, address=ray_address)  # an engine that can't start fails here, first
     embedder = _embedder(settings)
     if not same_vectors(index.embedder, embedder.name):
         raise FactcheckError(f"Index was built with '{index.embedder}' but settings use '{embedder.name}'; use the same embedder")
@@ -214,27 +230,23 @@ def verify_claims(
     vectors = _claim_vectors(units, index, embedder, progress, settings.embedder.batch_size)
     if hasattr(embedder, "release"):  # the vectors are in hand: its memory would add to the stance model's
         embedder.release()
-    with progress.stage("Retrieving evidence", total=len(units)) as advance:
-        evidence = retrieve_evidence(units, vectors, index, settings=settings.retrieve, as_of=as_of)
-        advance(len(units))
-    model = load_stance_model(settings.stance.backend, settings.stance.model, runtime=settings.stance.runtime)
-    pairs = [(unit.text, e.context or e.sentence) for unit, items in zip(units, evidence) for e in items]
-    results = []
-    with progress.stage("Judging stance", total=len(pairs)) as advance:
-        batch = max(1, settings.stance.batch_size * 8)
-        for start in range(0, len(pairs), batch):
-            results.extend(classify_stance(model, pairs[start : start + batch]))
-            advance(min(batch, len(pairs) - start))
-    position = 0
+    batches = [
+        (units[start : start + CLAIMS_PER_BATCH], vectors[start : start + CLAIMS_PER_BATCH])
+        for start in range(0, len(units), CLAIMS_PER_BATCH)
+    ]
+    checker = ClaimChecker(str(index.path.parent), index.path.name, settings, as_of)
+    if engine == "local":
+        checker.index = index  # the one already loaded
+    evidence: list[list[Evidence]] = []
+    with progress.stage("Retrieving evidence and judging stance", total=len(units)) as advance:
+        for found in runner.map_batches(checker, batches):
+            evidence.extend(found)
+            advance(len(found))
     whole: list[Verdict] = []
     parts: list[list[Verdict]] = [[] for _ in claims]
     for n, (unit, items) in enumerate(zip(units, evidence)):
-        for e in items:
-            result = results[position]
-            position += 1
-            e.stance, e.score, e.conflict_type = result.label, round(result.score, 4), result.conflict_type
-            e.probabilities = {k: round(v, 4) for k, v in result.probabilities.items()}
-            if n >= len(claims):
+        if n >= len(claims):
+            for e in items:
                 e.part = unit.text
         verdict = aggregate_verdict(unit, items, settings=settings.aggregate)
         if n < len(claims):
@@ -244,18 +256,74 @@ def verify_claims(
     return [combine_parts(w, p) for w, p in zip(whole, parts)]
 
 
+@dataclass
+class ClaimChecker:
+    """The per-claim work of a verify run, one batch of claims at a time: retrieve evidence from
+    the index version `version` of `index_dir`, judge each piece's stance. The index and the
+    stance model load on the first batch and stay, so a Ray actor holding a checker loads them
+    once. Only the names travel to an actor, never a loaded index."""
+
+    index_dir: str
+    version: str
+    settings: Settings
+    as_of: str | None = None
+    index: SentenceIndex | None = field(default=None, repr=False)
+    model: Any = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "index": None, "model": None}
+
+    def __call__(self, batch: tuple[list[Claim], np.ndarray]) -> list[list[Evidence]]:
+        from .index.store import load_index
+
+        if self.index is None:
+            self.index = load_index(self.index_dir, version=self.version)
+        if self.model is None:
+            stance = self.settings.stance
+            self.model = load_stance_model(stance.backend, stance.model, runtime=stance.runtime)
+        units, vectors = batch
+        return check_claims(units, vectors, index=self.index, model=self.model, settings=self.settings, as_of=self.as_of)
+
+
+def check_claims(
+    units: Sequence[Claim],
+    vectors: np.ndarray,
+    *,
+    index: SentenceIndex,
+    model: StanceModel,
+    settings: Settings,
+    as_of: str | None = None,
+) -> list[list[Evidence]]:
+    """Evidence for each claim (vectors: its embedding), each piece with its stance."""
+    evidence = retrieve_evidence(units, vectors, index, settings=settings.retrieve, as_of=as_of)
+    items = [e for found in evidence for e in found]
+    pairs = [(unit.text, e.context or e.sentence) for unit, found in zip(units, evidence) for e in found]
+    batch = max(1, settings.stance.batch_size * 8)
+    for start in range(0, len(pairs), batch):
+        for e, result in zip(items[start : start + batch], classify_stance(model, pairs[start : start + batch])):
+            e.stance, e.score, e.conflict_type = result.label, round(result.score, 4), result.conflict_type
+            e.probabilities = {k: round(v, 4) for k, v in result.probabilities.items()}
+    return evidence
+
+
 def _claim_vectors(claims, index: SentenceIndex, embedder, progress: Progress, batch_size: int) -> np.ndarray:
     """Reuse the index's vectors for indexed sentences; free-text claims come from the vector
-    cache (embed/cache.py) or are embedded (and cached)."""
-    known = dict(zip(index.sentences["sentence_id"], index.sentences["vector_row"]))
+    cache (embed/cache.py) or are embedded (and cached).
+
+    The sentence table is read a batch at a time for the claims' own ids, never held whole."""
+    wanted = {claim.id: i for i, claim in enumerate(claims) if claim.article_id is not None}
+    rows = np.full(len(claims), -1, dtype=np.int64)
+    if wanted:
+        for batch in index.iter_sentences(["sentence_id", "vector_row"]):
+            for sentence_id, vector_row in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                at = wanted.get(sentence_id)
+                if at is not None:
+                    rows[at] = vector_row
     vectors = np.zeros((len(claims), index.vectors.shape[1] if len(index.vectors) else embedder.dimension), dtype=np.float32)
-    missing = []
-    for i, claim in enumerate(claims):
-        row = known.get(claim.id)
-        if row is not None and claim.article_id is not None:
-            vectors[i] = index.vectors[row]
-        else:
-            missing.append(i)
+    known = np.flatnonzero(rows >= 0)
+    if len(known):
+        vectors[known] = index.vector_rows(rows[known])
+    missing = np.flatnonzero(rows < 0).tolist()
     if missing:
         texts = [claims[i].text for i in missing]
         vectors[missing] = embed_cached(embedder, texts, embed=lambda new: _embed_all(embedder, new, progress, batch_size))
@@ -296,6 +364,8 @@ def verify(
     claimreview: bool = False,
     page_url: str | None = None,
     progress: Progress | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> VerifyReport:
     """Check claims (texts, a claims file, an article's check-worthy sentences and/or every article
     of the index at `settings.index.dir`) and render the consistency or cross-reference report.
@@ -307,6 +377,8 @@ def verify(
     it. `since`: an earlier `all_articles` report's JSON; the report opens with what changed.
     `claimreview` also renders schema.org ClaimReview JSON-LD, each review linking
     `settings.report.url`, else `page_url` (the HTML page), else the Markdown report.
+    `engine` "ray" checks the claims on Ray actors (a cluster at `ray_address`, or a local Ray
+    instance); the report is the same as the local one's.
     """
     from datetime import date, datetime, timezone
 
@@ -341,8 +413,11 @@ def verify(
     left_out = 0
     if all_articles:
         items += claims_from_index(index, as_of=as_of)
-        left_out = len({c.article_id for c in claims_from_index(index)} - {c.article_id for c in items})
-    verdicts = verify_claims(items, index=index, settings=settings, progress=progress, as_of=as_of)
+        if as_of is not None:
+            left_out = len({c.article_id for c in claims_from_index(index)} - {c.article_id for c in items})
+    verdicts = verify_claims(
+        items, index=index, settings=settings, progress=progress, as_of=as_of, engine=engine, ray_address=ray_address
+    )
     name = "all" if all_articles else (Path(article).stem if article else Path(claims_file).stem if claims_file else "claims")
     report_path = Path(report_path or default_report_path(settings.report.dir, name))
     meta = {

@@ -20,49 +20,125 @@ def source_location(path: str, line: int) -> str:
 
 
 class _Lookup:
-    """Per-index tables, built once: which sentences share each vector, and article metadata."""
+    """Per-index tables: which sentences share each vector, article metadata, and the sentence
+    rows retrieval has read. Rows are read by number (`fetch`) as searches return them, never the
+    whole sentence table, so a verify's memory does not grow with the index."""
+
+    COLUMNS = ("text", "sentence_id", "article_id", "line", "ordinal")
 
     def __init__(self, index: SentenceIndex) -> None:
-        s = index.sentences
-        self.text = s["text"].to_numpy()
-        self.sentence_id = s["sentence_id"].to_numpy()
-        self.article_id = s["article_id"].to_numpy()
-        self.line = s["line"].to_numpy()
-        self.ordinal = s["ordinal"].to_numpy()
+        self.index = index
+        self._rows: dict[int, tuple] = {}  # sentence row -> its COLUMNS, as read
+        self.text = _Column(self, 0)
+        self.sentence_id = _Column(self, 1)
+        self.article_id = _Column(self, 2)
+        self.line = _Column(self, 3)
+        self.ordinal = _Column(self, 4)
+        self.by_vector = _Members(index)
         self._bm25 = None  # built on first use (bm25)
-        self._rows_of: dict[str, list[int]] | None = None  # article id -> its rows, on first use (context)
         self._article_rows: dict[str, tuple[list[str], dict[int, int], dict[str, str]]] = {}
-        order = np.argsort(s["vector_row"].to_numpy(), kind="stable")
-        rows = s["vector_row"].to_numpy()[order]
-        starts = np.searchsorted(rows, np.arange(len(index.vectors) + 1))
-        self.by_vector = [order[starts[i] : starts[i + 1]] for i in range(len(index.vectors))]
         self.articles = index.article_table()
+
+    def fetch(self, rows) -> None:
+        """Read these sentence rows (those not read yet) in one pass over the row groups holding them."""
+        missing = sorted({int(r) for r in rows} - self._rows.keys())
+        if missing:
+            values = self.index.sentence_rows(missing, self.COLUMNS)
+            for n, row in enumerate(missing):
+                self._rows[row] = tuple(values[name][n] for name in self.COLUMNS)
+
+    def fetch_vectors(self, vector_rows) -> None:
+        """Read the sentence rows of these vector rows."""
+        self.fetch(m for v in vector_rows if v >= 0 for m in self.by_vector[int(v)])
+
+    def row(self, row: int) -> tuple:
+        row = int(row)
+        if row not in self._rows:
+            self.fetch([row])
+        return self._rows[row]
 
     def bm25(self):
         """A BM25 index over the unique sentence texts (one per vector row), built on first use."""
         if self._bm25 is None:
             import bm25s
 
-            texts = [str(self.text[members[0]]) if len(members) else "" for members in self.by_vector]
+            texts = self.index_texts()
             retriever = bm25s.BM25()
             retriever.index(_bm25_tokens(texts), show_progress=False)
             self._bm25 = retriever
         return self._bm25
 
+    def index_texts(self) -> list[str]:
+        """The text of each vector row (its first sentence's), read a batch of the table at a time."""
+        index = self.index
+        vector_of_row = np.full(index.sentence_count, -1, dtype=np.int64)
+        offsets = np.asarray(index.offsets)
+        used = np.flatnonzero(offsets[1:] > offsets[:-1])  # every vector has a sentence; be safe
+        vector_of_row[np.asarray(index.members)[offsets[used]]] = used
+        texts = [""] * len(index.vectors)
+        row = 0
+        for batch in index.iter_sentences(["text"]):
+            for text, vector in zip(batch.column(0).to_pylist(), vector_of_row[row : row + batch.num_rows]):
+                if vector >= 0:
+                    texts[vector] = text
+            row += batch.num_rows
+        return texts
+
+    def forget_rows(self) -> None:
+        """Drop the sentence rows read so far: a run over many claims holds one batch's rows."""
+        self._rows.clear()
+        self._article_rows.clear()
+
     def context(self, row: int) -> str:
         """Sentence `row` as the stance step reads it: names in full, and the previous sentence
         when this one opens on a pronoun (`context.in_context`)."""
-        if self._rows_of is None:
-            self._rows_of = {}
-            for r, article in enumerate(self.article_id):
-                self._rows_of.setdefault(str(article), []).append(r)
         article = str(self.article_id[row])
         if article not in self._article_rows:
-            rows = sorted(self._rows_of[article], key=lambda r: int(self.ordinal[r]))
+            start = int(self.articles[article]["first_row"])
+            span = range(start, start + int(self.articles[article]["n_sentences"]))
+            self.fetch(span)
+            rows = sorted(span, key=lambda r: int(self.ordinal[r]))
             texts = [str(self.text[r]) for r in rows]
             self._article_rows[article] = (texts, {r: i for i, r in enumerate(rows)}, full_names(texts))
         texts, position, names = self._article_rows[article]
-        return in_context(texts, position[row], names)
+        return in_context(texts, position[int(row)], names)
+
+
+class _Column:
+    """One column of the sentence rows read so far: `lookup.text[row]`."""
+
+    def __init__(self, lookup: _Lookup, position: int) -> None:
+        self.lookup, self.position = lookup, position
+
+    def __getitem__(self, row: int):
+        return self.lookup.row(row)[self.position]
+
+
+class _Members:
+    """`by_vector[v]`: the sentence rows sharing vector row v, lowest first (mapped, not loaded)."""
+
+    def __init__(self, index: SentenceIndex) -> None:
+        self.index = index
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self.index.vector_members(row)
+
+    def __len__(self) -> int:
+        return len(self.index.vectors)
+
+
+class _Vectors:
+    """The vectors of the rows a retrieval compares, read once (`index.vector_rows`), by row."""
+
+    def __init__(self, index: SentenceIndex, rows) -> None:
+        unique = sorted({int(r) for r in rows if r >= 0})
+        self.position = {row: n for n, row in enumerate(unique)}
+        self.block = index.vector_rows(unique)
+
+    def __getitem__(self, rows):
+        if isinstance(rows, list | np.ndarray):
+            return self.block[[self.position[int(r)] for r in rows]]
+        return self.block[self.position[int(rows)]]
 
 
 def _lookup(index: SentenceIndex) -> _Lookup:
@@ -105,16 +181,20 @@ def retrieve_evidence(
     if not len(claims):
         return []
     lookup = _lookup(index)
+    lookup.forget_rows()
     excluded = {a for a, row in lookup.articles.items() if not published_by(row.get("date"), as_of)}
     scores, rows = index.search(claim_vectors, settings.candidates)
     lexical = _lexical_candidates(claims, index, lookup, settings)
+    candidates = [*rows.ravel(), *(r for found in lexical or [] for r in found)]
+    lookup.fetch_vectors(candidates)
+    vectors = _Vectors(index, candidates)
     results = []
     for n, (claim, claim_scores, claim_rows) in enumerate(zip(claims, scores, rows)):
         groups: list[tuple[float, list[int], list[int]]] = []  # (similarity, vector rows, sentence rows)
         dense = {int(r) for r in claim_rows}
         extra = [r for r in lexical[n] if r not in dense] if lexical else []
         lexical_only = set(extra)
-        extra_scores = index.vectors[extra] @ claim_vectors[n] if extra else []
+        extra_scores = vectors[extra] @ claim_vectors[n] if extra else []
         for score, row in [*zip(claim_scores, claim_rows), *zip(extra_scores, extra)]:
             if row < 0:
                 continue
@@ -130,7 +210,7 @@ def retrieve_evidence(
             ]
             if not members:
                 continue
-            group = _find_group(groups, row, index.vectors, settings.duplicate_similarity, lookup)
+            group = _find_group(groups, row, vectors, settings.duplicate_similarity, lookup)
             if group is None:
                 groups.append((float(score), [row], list(members)))
             else:
@@ -173,7 +253,7 @@ def _bm25_tokens(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
 
 
-def _find_group(groups, row: int, vectors: np.ndarray, threshold: float, lookup: _Lookup):
+def _find_group(groups, row: int, vectors: _Vectors, threshold: float, lookup: _Lookup):
     """The group whose text this row nearly repeats; a changed number or name is not a copy."""
     for group in groups:
         if float(vectors[group[1][0]] @ vectors[row]) >= threshold:

@@ -138,3 +138,36 @@ def test_empty_index_and_default_nlist():
     assert ids.shape == (2, 5) and np.all(ids == -1)
     assert default_nlist(1_000_000) == 4096
     assert default_nlist(100) == 64
+
+
+def test_mapped_search_in_groups_answers_as_the_index_does(base, queries, tmp_path):
+    """A mapped IVF file or shards searched a few queries per fresh map (to bound memory) give
+    the same answers as one search over all queries."""
+    from factcheck.index.vectors import MappedSearch
+
+    path = tmp_path / "ivf.faiss"
+    VectorIndex(dim=DIM, kind="ivf", ivf_nprobe=8).build(base).save(path)
+    whole = VectorIndex.load(path, ivf_nprobe=8).search(queries, 10)
+    mapped = MappedSearch([path], lambda: VectorIndex.load(path, mmap=True, ivf_nprobe=8), nprobe=8, budget_mb=0.05)
+    assert 1 <= mapped.group < len(queries)  # a tiny budget: several groups
+    for got, want in zip(mapped.search(queries, 10), whole):
+        np.testing.assert_array_equal(got, want)
+    sharded = ShardedVectorIndex.build(tmp_path / "shards", [base], shard_size=1500, dim=DIM, kind="ivf", ivf_nprobe=8)
+    files = [tmp_path / "shards" / shard["file"] for shard in sharded.shards]
+    grouped = MappedSearch(files, lambda: sharded, nprobe=8, budget_mb=0.05)
+    for got, want in zip(grouped.search(queries, 10), sharded.search(queries, 10)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_exact_search_from_the_file_a_block_at_a_time_equals_a_flat_index(base, queries, tmp_path):
+    """Below the exact-search size verify searches vectors.npy a block at a time (bounded memory):
+    the same neighbours, in the same order, as one flat index over all of them."""
+    from factcheck.index.vectors import FileExactSearch
+
+    np.save(tmp_path / "vectors.npy", base)
+    blocked = FileExactSearch(tmp_path / "vectors.npy", block_rows=700)  # blocks of uneven fit
+    scores, ids = blocked.search(queries, 10)
+    want_scores, want_ids = VectorIndex(dim=DIM, kind="flat").build(base).search(queries, 10)
+    np.testing.assert_array_equal(ids, want_ids)
+    np.testing.assert_allclose(scores, want_scores, rtol=0, atol=1e-6)
+    assert len(blocked) == len(base)

@@ -94,6 +94,15 @@ def _assert_consistent(index, embedder):
     assert sorted(set(s["vector_row"])) == list(range(len(index.vectors)))
     first = s.drop_duplicates("hash")
     np.testing.assert_array_equal(index.vectors[first["vector_row"].to_numpy()], embedder.embed_batch(list(first["text"])))
+    # what verify reads instead of the table: each vector's sentence rows, each article's rows, rows by number
+    for row in range(len(index.vectors)):
+        assert index.vector_members(row).tolist() == s.index[s["vector_row"] == row].tolist()
+    for article in index.articles.itertuples():
+        rows = s.iloc[article.first_row : article.first_row + article.n_sentences]
+        assert (rows["article_id"] == article.article_id).all() and (s["article_id"] == article.article_id).sum() == len(rows)
+    picked = [len(s) - 1, 0, len(s) // 2, 0]
+    read = index.sentence_rows(picked, ["sentence_id", "text", "vector_row"])
+    assert read == {c: s[c].iloc[picked].tolist() for c in ("sentence_id", "text", "vector_row")}
 
 
 @pytest.mark.parametrize("batch", [1, 7, 50])
@@ -154,3 +163,30 @@ def test_above_the_exact_size_an_approximate_index_is_built_once_and_agrees(tmp_
     (approx.path / SEARCH_FILE).write_bytes(b"garbage")
     with pytest.raises(IndexDamagedError, match=SEARCH_FILE):
         load_index(approx_dir)
+
+
+def test_a_format_1_index_is_refused_with_the_upgrade_and_upgraded_by_a_build(tmp_path, hash_settings):
+    """Format 2 added the row-number files; a format-1 index says how to upgrade, and a build
+    over it writes format 2 reusing its vectors (nothing re-embedded)."""
+    import json
+
+    from factcheck.index.store import MEMBERS_FILE, OFFSETS_FILE
+
+    folder = _copy_corpus(tmp_path)
+    build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    version = current_version(tmp_path / "index")
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["format_version"] = 1  # as format 1 wrote it: no vector members
+    for name in (MEMBERS_FILE, OFFSETS_FILE):
+        (version / name).unlink()
+        del manifest["checksums"][name]
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="has format 1.*build-index PATHS.*nothing is re-embedded"):
+        load_index(tmp_path / "index")
+    stats = build_index([folder], index_dir=hash_settings.index.dir, settings=hash_settings)
+    assert stats.embedded == 0 and stats.articles_new == 0
+    upgraded = load_index(tmp_path / "index")
+    assert upgraded.manifest["format_version"] == 2 and upgraded.path != version
+    from factcheck.embed import load_embedder
+
+    _assert_consistent(upgraded, load_embedder("hash", ""))

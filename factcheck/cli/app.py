@@ -241,6 +241,16 @@ def verify_command(
         Optional[Path],
         typer.Option("--since", help="With --all: open the report with what changed since this earlier report's JSON."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="'local' (this process) or 'ray' (check the claims on Ray actors, each holding the index and the stance model; the same report; pip install factcheck[ray]).",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")
+    ] = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -256,7 +266,8 @@ def verify_command(
     outlets make (who corroborates, conflicts, stays silent), an outlet agreement matrix and the
     single-source claims, each statement with its publication date and speaker. --since OLD.json
     adds what changed since that report; the agreement heatmap and conflict timeline are written
-    beside the Markdown as .svg files and inline in the HTML.
+    beside the Markdown as .svg files and inline in the HTML. --engine ray spreads the claims over
+    Ray actors (a local Ray instance, or the cluster at --ray-address) and writes the same report.
     """
     from ..pipeline import verify
     from ..report import write_page, write_report
@@ -287,6 +298,8 @@ def verify_command(
             claimreview=bool(claimreview_path) or output_format == "claimreview",
             page_url=html_path.resolve().as_uri() if html_path else None,
             progress=progress,
+            engine=engine,
+            ray_address=ray_address,
         )
         for chart_path, svg in result.charts.items():  # the pictures the Markdown links, beside it
             write_page(svg, chart_path)

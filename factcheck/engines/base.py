@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from ..progress import Progress
 log = logging.getLogger(__name__)
 
 SkipHandler = Callable[[str, str], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Engine(Protocol):
@@ -38,6 +40,11 @@ class Engine(Protocol):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 vectors of `texts`, rows in input order."""
+        ...
+
+    def map_batches(self, work: Callable[[T], R], batches: Sequence[T]) -> Iterator[R]:
+        """`work(batch)` of each batch, in order. `work` is called once per batch but made once
+        per worker, so what it loads on its first call (a model, an index) loads once per worker."""
         ...
 
 

@@ -13,7 +13,7 @@ from ..embed import embed_in_length_order
 from ..ingest import iter_articles
 from ..models import Article, Sentence
 from ..segment import segment_article
-from .base import ConfiguredEmbedder
+from .base import ConfiguredEmbedder, R, T
 
 
 class LocalEngine(ConfiguredEmbedder):
@@ -25,6 +25,9 @@ class LocalEngine(ConfiguredEmbedder):
     ) -> Iterator[tuple[Article, Callable[[], list[Sentence]]]]:
         for article in iter_articles(paths, on_skip=on_skip):
             yield article, partial(segment_article, article)
+
+    def map_batches(self, work: Callable[[T], R], batches: Sequence[T]) -> Iterator[R]:
+        return (work(batch) for batch in batches)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         chunk = max(self.settings.embedder.batch_size * 4, 64)

@@ -1,4 +1,6 @@
-"""build_index on a Ray cluster: ingest + segmentation as Ray tasks, embedding on a pool of actors.
+"""build_index and verify on a Ray cluster: ingest + segmentation as Ray tasks, embedding on a
+pool of actors; a verify's claim batches on a pool of actors each holding the index and the
+stance model (`RayEngine.map_batches`).
 
 `build_index_ray(paths, *, index_dir, settings, address=None)` builds the same index as
 `pipeline.build_index` (same article and sentence ids, metadata and vector rows; vectors equal
@@ -25,7 +27,7 @@ from ..embed import embedder_options, length_sorted_chunks
 from ..errors import ConfigError
 from ..index.builder import BuildStats
 from ..models import Article, Sentence
-from .base import ConfiguredEmbedder, run_build
+from .base import ConfiguredEmbedder, R, T, run_build
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,9 @@ class _EmbedWorker:
     """Holds one loaded embedder; Ray runs it as an actor so the model loads once per worker."""
 
     def __init__(self, backend: str, model: str, options: dict, threads: int | None) -> None:
-        if threads:
+        if threads and backend == "onnx":
+            options = {**options, "threads": threads}  # ONNX Runtime's own thread pool; no torch here
+        elif threads:
             import torch
 
             torch.set_num_threads(threads)
@@ -145,11 +149,31 @@ def embed_texts_ray(
     return out
 
 
+class _BatchWorker:
+    """Holds one `work` callable; Ray runs it as an actor, so what `work` loads on its first
+    batch (pipeline.ClaimChecker: the index and the stance model) loads once per actor."""
+
+    def __init__(self, work: Callable, threads: int | None) -> None:
+        if threads:
+            try:
+                import torch
+            except ImportError:  # a backend without torch (rules) needs no thread setting
+                pass
+            else:
+                torch.set_num_threads(threads)
+        self.work = work
+
+    def run(self, batch: Any) -> Any:
+        return self.work(batch)
+
+
 class RayEngine(ConfiguredEmbedder):
     """Ray tasks read and segment files `FILES_PER_TASK` at a time; embedding actors embed. The
-    driver loads the embedder too, for its name and dimension."""
+    driver loads the embedder too, for its name and dimension. `map_batches` runs a verify's
+    claim batches on one actor per CPU."""
 
     def __init__(self, settings: Settings, *, address: str | None = None, workers: int | None = None) -> None:
+        _require_ray()  # before any work: without Ray, one clear error
         self.settings, self.address, self._workers = settings, address, workers
 
     @cached_property
@@ -170,6 +194,24 @@ class RayEngine(ConfiguredEmbedder):
             workers=self.workers,
             threads_per_worker=max(1, self._cpus // self.workers),
         )
+
+    def map_batches(self, work: Callable[[T], R], batches: Sequence[T]) -> Iterator[R]:
+        """`work(batch)` of each batch on a pool of actors (one per CPU, one thread each: the
+        retrieval half of the work is single-threaded Python), results in batch order."""
+        ray = _require_ray()
+        from ray.util import ActorPool
+
+        batches = list(batches)
+        if not batches:
+            return
+        workers = min(self._workers or self._cpus, len(batches))
+        remote_worker = ray.remote(num_cpus=1)(_BatchWorker)
+        actors = [remote_worker.remote(work, max(1, self._cpus // workers)) for _ in range(workers)]
+        try:
+            yield from ActorPool(actors).map(lambda actor, batch: actor.run.remote(batch), batches)
+        finally:
+            for actor in actors:  # give their CPUs back
+                ray.kill(actor)
 
     def articles(
         self, paths: Sequence[str | Path], *, on_skip: Callable[[str, str], None]

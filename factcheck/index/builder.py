@@ -36,6 +36,11 @@ from ..models import Article, Sentence
 from .store import (
     ARTICLE_COLUMNS,
     ARTICLE_SCHEMA,
+    ARTICLE_TABLE_SCHEMA,
+    FORMAT_VERSION,
+    MEMBERS_FILE,
+    OFFSETS_FILE,
+    ROW_GROUP_ROWS,
     SEARCH_FILE,
     SENTENCE_COLUMNS,
     SENTENCE_SCHEMA,
@@ -290,17 +295,26 @@ class IndexBuilder:
                 id_keys = string_keys(ids)
                 stale.add(id_keys[replaced & ~self.new_article_ids.contains(id_keys)])
         stats.articles_replaced = len(stale)
-        articles = checkworthy = sentences = 0
-        with pq.ParquetWriter(staging / "articles.parquet", ARTICLE_SCHEMA) as writer:
-            if old is not None:
-                for batch in old.batches("articles.parquet", ARTICLE_COLUMNS, self.batch_sentences):
-                    kept = ~stale.contains(string_keys(batch.column(0).to_pylist()))
-                    table = pa.Table.from_batches([batch]).select(ARTICLE_COLUMNS).filter(pa.array(kept)).cast(ARTICLE_SCHEMA)
-                    writer.write_table(table)
-                    articles += table.num_rows
-            for table in _row_groups(staging / _NEW_ARTICLES):
-                writer.write_table(table)
-                articles += table.num_rows
+        checkworthy = sentences = 0
+        # Sentences first: where each article's rows start (`first_row`), and each row's vector,
+        # from which the vector -> sentence rows files are written. 8 bytes a sentence.
+        first_rows: dict[str, int] = {}
+        vector_rows: list[np.ndarray] = []
+        previous: str | None = None
+
+        def write_sentences(writer: pq.ParquetWriter, table: pa.Table) -> None:
+            nonlocal sentences, checkworthy, previous
+            for position, article_id in enumerate(table.column("article_id").to_pylist()):
+                if article_id != previous:
+                    if article_id in first_rows:  # cannot happen: an article's rows are written together
+                        raise RuntimeError(f"the sentence rows of article {article_id} are not together")
+                    first_rows[article_id] = sentences + position
+                    previous = article_id
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            vector_rows.append(table.column("vector_row").to_numpy())
+            sentences += table.num_rows
+            checkworthy += pc.sum(table.column("checkworthy")).as_py() or 0
+
         with pq.ParquetWriter(staging / "sentences.parquet", SENTENCE_SCHEMA) as writer:
             if old is not None:
                 for batch in old.batches("sentences.parquet", SENTENCE_COLUMNS, self.batch_sentences):
@@ -312,23 +326,31 @@ class IndexBuilder:
                         text_keys(table.column("hash").to_pylist()), old_rows=table.column("vector_row").to_numpy()
                     )
                     table = table.set_column(SENTENCE_COLUMNS.index("vector_row"), "vector_row", pa.array(rows, pa.int64()))
-                    writer.write_table(table)
-                    sentences += table.num_rows
-                    checkworthy += pc.sum(table.column("checkworthy")).as_py() or 0
+                    write_sentences(writer, table)
                     del table, batch
                     pa.default_memory_pool().release_unused()
             for table in _row_groups(staging / _NEW_SENTENCES):
-                writer.write_table(table)
-                sentences += table.num_rows
-                checkworthy += pc.sum(table.column("checkworthy")).as_py() or 0
+                write_sentences(writer, table)
+        articles = 0
+        with pq.ParquetWriter(staging / "articles.parquet", ARTICLE_TABLE_SCHEMA) as writer:
+            if old is not None:
+                for batch in old.batches("articles.parquet", ARTICLE_COLUMNS, self.batch_sentences):
+                    kept = ~stale.contains(string_keys(batch.column(0).to_pylist()))
+                    table = pa.Table.from_batches([batch]).select(ARTICLE_COLUMNS).filter(pa.array(kept)).cast(ARTICLE_SCHEMA)
+                    writer.write_table(_with_first_rows(table, first_rows))
+                    articles += table.num_rows
+            for table in _row_groups(staging / _NEW_ARTICLES):
+                writer.write_table(_with_first_rows(table, first_rows))
+                articles += table.num_rows
+        _write_members(staging, np.concatenate(vector_rows) if vector_rows else np.zeros(0, np.int64), self.vectors.rows)
         (staging / _NEW_ARTICLES).unlink()
         (staging / _NEW_SENTENCES).unlink()
         self.vectors.close()
         stats.sentences_total = sentences
         if not sentences:
             raise InputError("The articles contain no sentences to index")
-        if old is not None and not stats.articles_new and not len(stale):
-            return False  # nothing changed: keep the live version as it is
+        if old is not None and not stats.articles_new and not len(stale) and old.manifest.get("format_version") == FORMAT_VERSION:
+            return False  # nothing changed: keep the live version as it is (an older format is rewritten)
         self._counts = {
             "articles": articles,
             "sentences": sentences,
@@ -345,6 +367,21 @@ def _table(rows, names: list[str], schema: pa.Schema, *, by_column: bool = False
         for name, column in zip(names, columns)
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _with_first_rows(table: pa.Table, first_rows: dict[str, int]) -> pa.Table:
+    """The article rows with where each one's sentences start in sentences.parquet."""
+    first = [first_rows[article_id] for article_id in table.column("article_id").to_pylist()]
+    return table.append_column("first_row", pa.array(first, pa.int64()))
+
+
+def _write_members(staging: Path, vector_rows: np.ndarray, vectors: int) -> None:
+    """vector_members.npy (sentence rows ordered by vector row, then row) and vector_offsets.npy
+    (where each vector's rows start in it): which sentences share a text, without the table."""
+    members = np.argsort(vector_rows, kind="stable").astype(np.int64)
+    offsets = np.searchsorted(vector_rows[members], np.arange(vectors + 1)).astype(np.int64)
+    np.save(staging / MEMBERS_FILE, members)
+    np.save(staging / OFFSETS_FILE, offsets)
 
 
 def _row_groups(path: Path):

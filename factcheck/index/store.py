@@ -6,8 +6,13 @@ Layout of an index directory::
     v-<time>-<id>/       one complete version
         manifest.json    format, embedder, counts, build time, file checksums
         articles.parquet
-        sentences.parquet  one row per sentence; `vector_row` points into vectors.npy
+        sentences.parquet  one row per sentence, an article's rows together and in the articles'
+                         order (articles.parquet `first_row`, `n_sentences`); `vector_row` points
+                         into vectors.npy; row groups of ROW_GROUP_ROWS rows, so a row is read by
+                         its number without reading the table
         vectors.npy      one L2-normalised float32 row per unique sentence text
+        vector_members.npy, vector_offsets.npy
+                         the sentence rows of each vector row: members[offsets[v]:offsets[v + 1]]
         search.faiss     above the exact-search size: the trained approximate index, or, above
         shards/          the shard size, one FAISS index per `shard_size` vector rows + shards.json
 
@@ -16,6 +21,11 @@ Layout of an index directory::
 
     .lock                held (filelock) by the one build allowed to write, with its pid; the OS
                          releases it if the build dies, so a crash never leaves a stale lock
+
+Format 2 added `first_row`, the two vector_*.npy files and the row-group size, so that `verify`
+reads the rows a search returns by number instead of loading the sentence table (~0.5-1 GB per
+1M rows). A format-1 index is upgraded by building it again: the build reads a format-1 version
+and reuses its vectors (`open_version`), so nothing is re-embedded.
 
 A build writes a new version beside the live one and switches CURRENT with `os.replace`, so a
 crash leaves the previous index untouched and a reader never sees half an index. Readers take no
@@ -35,7 +45,7 @@ import re
 import shutil
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -54,8 +64,12 @@ from ..errors import IndexDamagedError, IndexLockedError, IndexMismatchError, No
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")
+FORMAT_VERSION = 2
+BUILD_READS_FORMATS = (1, 2)  # a build reuses (and so upgrades) a version of these formats
+TABLE_FILES = ("articles.parquet", "sentences.parquet", "vectors.npy")  # every format has these
+MEMBERS_FILE, OFFSETS_FILE = "vector_members.npy", "vector_offsets.npy"
+FILES = (*TABLE_FILES, MEMBERS_FILE, OFFSETS_FILE)
+ROW_GROUP_ROWS = 4096  # sentences per parquet row group: the most one read by row number decodes
 SEARCH_FILE = "search.faiss"  # the trained approximate index, present only above the exact-search size
 SHARDS_DIR = "shards"  # instead of SEARCH_FILE above the shard size: shard files and vectors.SHARDS_FILE
 _VERSION_NAME = re.compile(r"v-[0-9A-Za-z-]+")
@@ -73,7 +87,8 @@ SENTENCE_COLUMNS = [
     "checkworthy",
     "vector_row",
 ]
-# the column types builds write (and cast an older version's rows to)
+# the column types builds write (and cast an older version's rows to); the written articles
+# table adds `first_row` (ARTICLE_TABLE_SCHEMA), which a build computes afresh
 ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -85,6 +100,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("n_sentences", pa.int64()),
     ]
 )
+ARTICLE_TABLE_SCHEMA = ARTICLE_SCHEMA.append(pa.field("first_row", pa.int64()))
 SENTENCE_SCHEMA = pa.schema(
     [
         ("sentence_id", pa.string()),
@@ -103,23 +119,44 @@ SENTENCE_SCHEMA = pa.schema(
 
 @dataclass
 class SentenceIndex:
-    """A loaded, searchable index version."""
+    """A loaded, searchable index version.
+
+    The article table is loaded (one row per article); the sentence table is not: `sentence_rows`
+    reads the rows a search returns by number, a row group at a time, and `vector_members` says
+    which sentence rows share a vector. `sentences` loads the whole table, for small tools and tests.
+    Vectors are memory-mapped and read by row (`vector_rows`), so a verify holds only the rows it
+    reads.
+    """
 
     path: Path
     manifest: dict
-    articles: pd.DataFrame
-    sentences: pd.DataFrame
+    articles: pd.DataFrame  # with `first_row`: an article's sentences are rows first_row .. + n_sentences
     vectors: np.ndarray
+    members: np.ndarray  # sentence rows by vector row (mapped); `offsets` says where each vector's start
+    offsets: np.ndarray
     _search: Any = field(default=None, repr=False)  # VectorIndex or ShardedVectorIndex, built on first search
+    _sentences: pd.DataFrame | None = field(default=None, repr=False)
+    _row_groups: Any = field(default=None, repr=False)  # RowGroupReader, on first use
 
     @property
     def embedder(self) -> str:
         return self.manifest["embedder"]["name"]
 
+    @property
+    def sentence_count(self) -> int:
+        return int(self.manifest["counts"]["sentences"])
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """The whole sentence table, loaded on first use (~0.5-1 GB per 1M rows: not for verify)."""
+        if self._sentences is None:
+            self._sentences = _read_table(self.path, "sentences.parquet")
+        return self._sentences
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosine scores and vector rows of the k nearest unique sentence texts per query."""
         if self._search is None:
-            self._search = _load_search(self.path, self.vectors, self.manifest.get("search", {}))
+            self._search = _load_search(self.path, self.manifest.get("search", {}))
         k = min(k, len(self.vectors))
         if k == 0:
             empty = np.zeros((len(queries), 0))
@@ -131,29 +168,100 @@ class SentenceIndex:
         table = self.articles.set_index("article_id").astype(object)
         return table.where(table.notna(), None).to_dict("index")
 
+    def vector_rows(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """A copy of these rows of the vectors. Rows of a mapped file are read with pread, not
+        through the map: a fault on a mapped page maps the whole folio around it (up to 2 MB on
+        this kernel), so 150 random rows read through the map held ~260 MB of a 1M index."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not isinstance(self.vectors, np.memmap):
+            return np.array(self.vectors[rows], dtype=np.float32)
+        width = self.vectors.shape[1] * 4
+        out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
+        with open(self.path / "vectors.npy", "rb") as handle:
+            fd, offset = handle.fileno(), int(self.vectors.offset)
+            for n, row in enumerate(rows.tolist()):
+                out[n] = np.frombuffer(os.pread(fd, width, offset + row * width), dtype="<f4")
+        return out
 
-def _load_search(version: Path, vectors: np.ndarray, options: dict):
-    """The version's shards or trained approximate index when it has them, else exact search."""
-    from .vectors import ShardedVectorIndex, VectorIndex
+    def vector_members(self, row: int) -> np.ndarray:
+        """The sentence rows whose text has vector `row`, lowest first."""
+        return np.asarray(self.members[int(self.offsets[row]) : int(self.offsets[row + 1])])
+
+    def sentence_rows(self, rows: Iterable[int], columns: Sequence[str] = SENTENCE_COLUMNS) -> dict[str, list]:
+        """`columns` of sentence rows `rows`, in that order, reading only the row groups that hold them."""
+        if self._row_groups is None:
+            self._row_groups = RowGroupReader(self.path / "sentences.parquet")
+        return self._row_groups.take(np.fromiter(rows, dtype=np.int64), columns)
+
+    def iter_sentences(self, columns: Sequence[str], batch_size: int = 65_536) -> Iterator[pa.RecordBatch]:
+        """The sentence table's `columns` in batches, in row order."""
+        yield from pq.ParquetFile(self.path / "sentences.parquet").iter_batches(batch_size=batch_size, columns=list(columns))
+
+
+class RowGroupReader:
+    """Rows of a parquet file by row number: each row group holding some is read once per call."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = pq.ParquetFile(path)
+        sizes = [self.file.metadata.row_group(g).num_rows for g in range(self.file.num_row_groups)]
+        self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+
+    def take(self, rows: np.ndarray, columns: Sequence[str]) -> dict[str, list]:
+        out: dict[str, list] = {name: [None] * len(rows) for name in columns}
+        if not len(rows):
+            return out
+        if rows.min() < 0 or rows.max() >= self.starts[-1]:
+            raise IndexError(f"sentence rows outside 0..{self.starts[-1] - 1}")
+        groups = np.searchsorted(self.starts, rows, side="right") - 1
+        for group in np.unique(groups):
+            at = np.flatnonzero(groups == group)
+            table = self.file.read_row_group(int(group), columns=list(columns))
+            picked = table.take(pa.array(rows[at] - self.starts[group]))
+            for name in columns:
+                values = picked.column(name).to_pylist()
+                column = out[name]
+                for position, value in zip(at, values):
+                    column[position] = value
+            del table, picked
+        return out
+
+
+def _load_search(version: Path, options: dict):
+    """The version's shards or trained approximate index when it has them, else exact search over
+    vectors.npy read a block at a time (`FileExactSearch`).
+
+    Shards and an IVF index are searched from memory maps, a group of claims at a time
+    (`MappedSearch`), so a search never holds more than about MAPPED_SEARCH_MB of them; an HNSW
+    graph, which a query reads all over, is read whole once."""
+    from .vectors import FileExactSearch, MappedSearch, ShardedVectorIndex, VectorIndex
 
     settings = {k: v for k, v in options.items() if k not in ("kind", "shard_size", "shards")}
+    nprobe = int(settings.get("ivf_nprobe") or VectorIndex.ivf_nprobe)
     if options.get("kind") == "sharded":
         # one shard at a time, mapped rather than read: a search never holds every shard
-        return ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
+        sharded = ShardedVectorIndex(version / SHARDS_DIR, cache_shards=False, mmap=True, **settings)
+        files = [version / SHARDS_DIR / shard["file"] for shard in sharded.shards]
+        return MappedSearch(files, lambda: sharded, nprobe=nprobe)
     if (version / SEARCH_FILE).is_file():
+        if options.get("kind") == "ivf":
+            return MappedSearch(
+                [version / SEARCH_FILE], lambda: VectorIndex.load(version / SEARCH_FILE, mmap=True, **settings), nprobe=nprobe
+            )
         return VectorIndex.load(version / SEARCH_FILE, **settings)
-    return VectorIndex(dim=vectors.shape[1], kind="flat").build(np.ascontiguousarray(vectors))
+    return FileExactSearch(version / "vectors.npy")
 
 
 def _required_files(manifest: dict) -> list[str]:
-    """The files a version must have checksums for: the tables and vectors, and a sharded
-    version's shard list and every shard it names (paths relative to the version)."""
+    """The files a version must have checksums for: the tables and vectors (and from format 2 the
+    vector members), and a sharded version's shard list and every shard it names (paths relative
+    to the version)."""
+    files = list(FILES if manifest.get("format_version") == FORMAT_VERSION else TABLE_FILES)
     search = manifest.get("search") or {}
     if search.get("kind") != "sharded":
-        return list(FILES)
+        return files
     from .vectors import SHARDS_FILE
 
-    return [*FILES, f"{SHARDS_DIR}/{SHARDS_FILE}", *(f"{SHARDS_DIR}/{shard['file']}" for shard in search["shards"])]
+    return [*files, f"{SHARDS_DIR}/{SHARDS_FILE}", *(f"{SHARDS_DIR}/{shard['file']}" for shard in search["shards"])]
 
 
 # --------------------------------------------------------------------------- reading
@@ -185,25 +293,35 @@ def index_exists(index_dir: str | Path) -> bool:
     return (Path(index_dir) / "CURRENT").exists()
 
 
-def load_index(index_dir: str | Path, *, embedder: str | None = None, verify: bool = True) -> SentenceIndex:
-    """Load the live version; refuse one built with another embedder or with damaged files."""
+def load_index(
+    index_dir: str | Path, *, embedder: str | None = None, verify: bool = True, version: str | None = None
+) -> SentenceIndex:
+    """Load the live version (or the one named `version`: what a verify's workers read, so that
+    they all read the driver's); refuse one built with another embedder or with damaged files."""
     index_dir = Path(index_dir)
+    if version is not None:
+        if not _VERSION_NAME.fullmatch(version):
+            raise IndexDamagedError(f"Index at {index_dir} has no version {version!r}")
+        return _load_version(index_dir, index_dir / version, embedder=embedder, verify=verify)
     for attempt in range(3):
-        version = current_version(index_dir)
-        if version is None:
+        live = current_version(index_dir)
+        if live is None:
             raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
         try:
-            return _load_version(index_dir, version, embedder=embedder, verify=verify)
+            return _load_version(index_dir, live, embedder=embedder, verify=verify)
         except IndexDamagedError:
             # builds that finished while we read may have pruned this version: read the new live one
-            if attempt < 2 and current_version(index_dir) != version:
+            if attempt < 2 and current_version(index_dir) != live:
                 continue
             raise
     raise AssertionError("unreachable")
 
 
-def _check_version(index_dir: Path, version: Path, *, embedder: str | None, verify: bool) -> dict:
-    """The version's manifest, once its format, embedder and (with `verify`) checksums are right."""
+def _check_version(
+    index_dir: Path, version: Path, *, embedder: str | None, verify: bool, formats: Sequence[int] = (FORMAT_VERSION,)
+) -> dict:
+    """The version's manifest, once its format (one of `formats`), embedder and (with `verify`)
+    checksums are right."""
     rebuild = _rebuild_hint(index_dir)
     if not version.is_dir():
         raise IndexDamagedError(f"Index at {index_dir} is damaged (CURRENT names {version.name}, which is missing); {rebuild}")
@@ -217,9 +335,16 @@ def _check_version(index_dir: Path, version: Path, *, embedder: str | None, veri
         required = _required_files(manifest)
     except (OSError, ValueError, KeyError, TypeError) as exc:  # ValueError covers JSON and UTF-8 errors
         raise IndexDamagedError(f"Index at {index_dir} is damaged (manifest unreadable: {exc!r}); {rebuild}") from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
+    found = manifest.get("format_version")
+    if found not in formats:
+        upgrade = (
+            f"run `factcheck build-index PATHS --index {index_dir}` with any of its article paths to upgrade it "
+            "(its vectors are reused: nothing is re-embedded), or "
+            if found in BUILD_READS_FORMATS
+            else ""
+        )
         raise IndexMismatchError(
-            f"Index at {index_dir} has format {manifest.get('format_version')}, this factcheck reads {FORMAT_VERSION}; {rebuild}"
+            f"Index at {index_dir} has format {found}, this factcheck reads {FORMAT_VERSION}; {upgrade}{rebuild}"
         )
     if embedder is not None and not same_vectors(embedder_name, embedder):
         raise IndexMismatchError(
@@ -252,23 +377,30 @@ def _load_version(index_dir: Path, version: Path, *, embedder: str | None, verif
     rebuild = _rebuild_hint(index_dir)
     manifest = _check_version(index_dir, version, embedder=embedder, verify=verify)
     dimension = int(manifest["embedder"]["dimension"])
-    # A version with a saved search index reads vectors only by row (claims, duplicate groups):
-    # map them, so a verify over a huge index does not hold them all. Exact search copies them anyway.
-    mapped = (manifest.get("search") or {}).get("kind", "flat") != "flat"
+    # Vectors are read by row (claims, duplicate groups) and exact search reads the file a block
+    # at a time (FileExactSearch): map them, so a verify does not hold them all.
     try:
-        articles = pd.read_parquet(version / "articles.parquet")
-        sentences = pd.read_parquet(version / "sentences.parquet")
-        vectors = np.load(version / "vectors.npy", mmap_mode="r" if mapped else None, allow_pickle=False)
+        articles = _read_table(version, "articles.parquet")
+        vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        members = np.load(version / MEMBERS_FILE, mmap_mode="r", allow_pickle=False)
+        offsets = np.load(version / OFFSETS_FILE, mmap_mode="r", allow_pickle=False)
+        columns = set(pq.read_schema(version / "sentences.parquet").names)
     except Exception as exc:  # pyarrow/numpy raise many types for a truncated file
         raise IndexDamagedError(f"Index at {index_dir} is damaged ({exc.__class__.__name__}: {exc}); {rebuild}") from exc
     if vectors.ndim != 2 or vectors.dtype != np.float32 or (len(vectors) and vectors.shape[1] != dimension):
         raise IndexDamagedError(f"Index at {index_dir} is damaged (vectors of shape {vectors.shape}, {vectors.dtype}); {rebuild}")
-    missing = set(ARTICLE_COLUMNS) - set(articles.columns) | set(SENTENCE_COLUMNS) - set(sentences.columns)
+    if len(offsets) != len(vectors) + 1 or len(members) != manifest["counts"]["sentences"]:
+        raise IndexDamagedError(f"Index at {index_dir} is damaged (vector members do not match the tables); {rebuild}")
+    missing = set(ARTICLE_TABLE_SCHEMA.names) - set(articles.columns) | set(SENTENCE_COLUMNS) - columns
     if missing:
         raise IndexDamagedError(f"Index at {index_dir} is damaged (missing columns {sorted(missing)}); {rebuild}")
     for column in ("title", "source", "date", "url"):  # pandas 3 reads a missing string as NaN: keep None
         articles[column] = articles[column].astype(object).where(articles[column].notna(), None)
-    return SentenceIndex(version, manifest, articles, sentences, vectors)
+    return SentenceIndex(version, manifest, articles, vectors, members, offsets)
+
+
+def _read_table(version: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(version / name)
 
 
 def _sha256(path: Path) -> str:
@@ -319,7 +451,7 @@ def open_version(index_dir: str | Path, *, embedder: str | None) -> StoredVersio
     version = current_version(index_dir)
     if version is None:
         raise NoIndexError(f"No index at {index_dir}: run `factcheck build-index PATHS --index {index_dir}` first")
-    manifest = _check_version(index_dir, version, embedder=embedder, verify=True)
+    manifest = _check_version(index_dir, version, embedder=embedder, verify=True, formats=BUILD_READS_FORMATS)
     rebuild = _rebuild_hint(index_dir)
     try:
         vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
