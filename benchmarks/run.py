@@ -147,8 +147,10 @@ def bench_build(plan: Plan, work: Path) -> dict:
     from factcheck.pipeline import build_index
 
     settings = pipeline_settings()
-    embedder = load_embedder(settings.embedder.backend, settings.embedder.model, batch_size=settings.embedder.batch_size)
-    model = embedder._model  # the sentence-transformers model the embedder wraps
+    # the baseline is what a user would write: sentence-transformers `encode` on the same model,
+    # whatever backend the pipeline itself runs (ONNX Runtime by default)
+    bare = load_embedder("sentence-transformers", settings.embedder.model, batch_size=settings.embedder.batch_size)
+    model = bare._model
     articles = corpus.fnc_articles(plan.articles)
     unique_dir = corpus.write_corpus("unique", articles)
     texts = segment_texts(unique_dir)
