@@ -59,6 +59,9 @@ EmbedderOption = Annotated[
 ModelOption = Annotated[
     Optional[str], typer.Option("--model", help="Embedding model: packaged:all-MiniLM-L6-v2 or a local model directory.")
 ]
+RayAddressOption = Annotated[
+    Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")
+]
 
 
 class _RichProgress(StageProgress):
@@ -139,9 +142,7 @@ def build_index_command(
             help="'local' (this process) or 'ray' (spread reading and embedding over a Ray cluster; pip install factcheck[ray]).",
         ),
     ] = "local",
-    ray_address: Annotated[
-        Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")
-    ] = None,
+    ray_address: RayAddressOption = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
@@ -248,9 +249,7 @@ def verify_command(
             help="'local' (this process) or 'ray' (check the claims on Ray actors, each holding the index and the stance model; the same report; pip install factcheck[ray]).",
         ),
     ] = "local",
-    ray_address: Annotated[
-        Optional[str], typer.Option("--ray-address", help="Ray cluster to join \\[default: start a local Ray instance].")
-    ] = None,
+    ray_address: RayAddressOption = None,
     config: ConfigOption = None,
     embedder: EmbedderOption = None,
     model: ModelOption = None,
