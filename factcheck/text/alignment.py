@@ -168,7 +168,7 @@ def tokenize(text: str) -> list[Token]:
             _NEGATING_PHRASES[lower] is None or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
         ):
             tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
-        elif (lower in NUMBER_WORDS or lower == "one") and _number_word_follows(tokens, text, match.start()):
+        elif (lower in NUMBER_WORDS or lower == "one") and _number_word_follows(tokens, lower, text, match.start()):
             # "forty-two", "forty two", "three hundred": one number written in words
             previous, value = tokens[-1], float(NUMBER_WORDS.get(lower, 1))
             total = (previous.value or 0.0) * value if value == 100 else (previous.value or 0.0) + value
@@ -185,8 +185,8 @@ def tokenize(text: str) -> list[Token]:
 _TENS = frozenset(v for v in NUMBER_WORDS.values() if v % 10 == 0 and 20 <= v <= 90)
 
 
-def _number_word_follows(tokens: list[Token], text: str, start: int) -> bool:
-    """Whether this number word continues the one just before it: "forty-two", "three hundred"."""
+def _number_word_follows(tokens: list[Token], word: str, text: str, start: int) -> bool:
+    """Whether number word `word` at `start` continues the one just before it: "forty-two", "three hundred"."""
     if (
         not tokens
         or tokens[-1].kind != "number"
@@ -194,8 +194,7 @@ def _number_word_follows(tokens: list[Token], text: str, start: int) -> bool:
         or text[tokens[-1].end : start] not in ("-", " ")
     ):
         return False
-    previous, word = tokens[-1].value or 0.0, text[start:].split(maxsplit=1)[0].split("-")[0].lower()
-    value = NUMBER_WORDS.get(word, 1)
+    previous, value = tokens[-1].value or 0.0, NUMBER_WORDS.get(word, 1)
     if value == 100:
         return previous < 10  # "three hundred"
     return previous in _TENS and tokens[-1].text.lower() in NUMBER_WORDS and value < 10  # "forty-two"
