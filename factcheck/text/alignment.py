@@ -388,9 +388,9 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     # the same count of the other sex: "parents of seven sons" / "... seven daughters"
     for noun, values in ca.items():
         for other, other_values in cb.items():
-            sexes = {_SEX.get(noun), _SEX.get(other)}
-            same_count = _numbers_agree([v for v, _ in values], [v for v, _ in other_values], hedged=False)
-            if sexes == {"m", "f"} and same_count and noun not in cb:
+            if noun in cb or {_SEX.get(noun), _SEX.get(other)} != {"m", "f"}:
+                continue  # the claim's noun is counted in the evidence too, or not a swap of sex
+            if _numbers_agree([v for v, _ in values], [v for v, _ in other_values], hedged=False):
                 return Conflict("antonym", values[0][1], other_values[0][1])
     return None
 
