@@ -279,7 +279,7 @@ def bench_verify(plan: Plan, work: Path) -> dict:
     claims_path = write_claims(plan.claims)
     claims = claims_from_file(claims_path)
     embedder = load_embedder(settings.embedder.backend, settings.embedder.model, batch_size=settings.embedder.batch_size)
-    stance_model = load_stance_model(settings.stance.backend, settings.stance.model)
+    stance_model = load_stance_model(settings.stance.backend, settings.stance.model, runtime=settings.stance.runtime)
     totals, splits = [], []
     for _ in range(plan.runs):
         index = load_index(work / "unique")
