@@ -45,8 +45,13 @@ def test_partial_names_read_in_full_and_pronouns_with_the_sentence_before():
     assert names == {"Okafor": "Ngozi Okafor"}
     assert expand_names(article[1], names).startswith("Ngozi Okafor, who resigned")
     assert expand_names(article[0], names) == article[0]  # already in full
-    assert in_context(article, 2, names) == "Ngozi Okafor, who resigned on May 2, defended it. She said the deficit would fall."
+    assert in_context(article, 2, names) == "Ngozi Okafor said the deficit would fall."
+    assert in_context([*article[:2], "Her deputy said it would."], 2, names) == "Ngozi Okafor's deputy said it would."
+    assert in_context([*article[:2], "It passed."], 2, names) == "Ngozi Okafor, who resigned on May 2, defended it. It passed."
     assert in_context(article, 0, names) == article[0]
+    # a name a sentence opened with is already in full where another sentence writes it in lower case
+    names = full_names(["Three Afghan National Army officers vanished.", "The three Afghan National Army officers were found."])
+    assert expand_names("The three Afghan National Army officers were found.", names) == "The three Afghan National Army officers were found."
 
 
 def test_negation_said_other_ways_is_a_conflict():

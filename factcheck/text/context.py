@@ -70,18 +70,43 @@ def expand_names(sentence: str, names: dict[str, str]) -> str:
             return word
         start = match.start()
         before = sentence[max(0, start - len(full)) : start]
-        if (before + word).endswith(full):  # already written in full
+        if (before + word).lower().endswith(full.lower()):  # already in full ("the three Afghan National Army")
             return word
         return full
 
     return re.sub(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*\b", replace, sentence)
 
 
+_OPENS_ON_PERSON = re.compile(r"^(?:(he|she)|(his|her))\b", re.IGNORECASE)
+
+
+def _person_named(sentence: str, names: dict[str, str]) -> str | None:
+    """The first person the article names in full that `sentence` mentions (its subject, mostly)."""
+    expanded = expand_names(sentence, names)
+    found = [(expanded.find(full), full) for full in set(names.values()) if full in expanded]
+    return min(found)[1] if found else None
+
+
 def in_context(sentences: Sequence[str], position: int, names: dict[str, str] | None = None) -> str:
-    """The text the stance step reads for `sentences[position]` of one article."""
+    """The text the stance step reads for `sentences[position]` of one article.
+
+    A sentence that opens on "he", "she", "his" or "her" gets the person the sentence before
+    names in its place ("He denied it." -> "Ngozi Okafor denied it."): one sentence, as the stance
+    model was trained to read. Any other opening reference gets the sentence before it.
+    """
     if names is None:
         names = full_names(sentences)
-    text = expand_names(sentences[position], names)
-    if position > 0 and _OPENS_ON_REFERENCE.match(sentences[position].lstrip("\"'“ ")):
+    sentence = sentences[position]
+    text = expand_names(sentence, names)
+    if position == 0:
+        return text
+    stripped = sentence.lstrip("\"'“ ")
+    pronoun = _OPENS_ON_PERSON.match(stripped)
+    person = _person_named(sentences[position - 1], names) if pronoun else None
+    if pronoun and person:
+        lead = sentence[: len(sentence) - len(stripped)]
+        name = person if pronoun.group(1) else f"{person}'s"
+        return lead + name + expand_names(stripped[pronoun.end() :], names)
+    if _OPENS_ON_REFERENCE.match(stripped):
         text = f"{expand_names(sentences[position - 1], names)} {text}"
     return text
