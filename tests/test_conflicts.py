@@ -164,3 +164,11 @@ def test_a_negated_verb_after_a_long_aside_is_a_conflict_and_a_negated_aside_is_
     assert find_conflict(claim, evidence).type == "negation"
     aside = "The new uniform, which the minister did not comment on at the launch, includes a veil."
     assert find_conflict("The new uniform includes a veil.", aside) is None
+
+
+def test_an_amount_restated_in_another_currency_is_one_amount():
+    claim = "Washington has put a $10 million bounty on the militant leader."
+    assert find_conflict(claim, "The militant leader has a $10 million (£6.2m) bounty on his head.") is None
+    assert specifics_stated(claim, "The militant leader has a $10 million (£6.2m) bounty on his head.")
+    conflict = find_conflict(claim, "The militant leader has a $25 million (£15.5m) bounty on his head.")
+    assert conflict is not None and conflict.type == "number"

@@ -130,9 +130,17 @@ for _a, _b in ANTONYM_PAIRS:
     ANTONYMS.setdefault(lemma(_b), set()).add(lemma(_a))
 
 
+# an amount restated in another currency: "$10 million (£6.2m)" gives one amount, not two
+_CONVERSION = re.compile(
+    r"\(\s*(?:about |around |roughly |approximately |some |nearly |almost )?(?:US|AU|C)?[£$€¥]\s?\d[\d,.]*\s*"
+    r"(?:m|bn|k|million|billion|thousand|trillion)?\s*\)"
+)
+
+
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    matches = list(_TOKEN.finditer(text))
+    conversions = [m.span() for m in _CONVERSION.finditer(text)]
+    matches = [m for m in _TOKEN.finditer(text) if not any(a <= m.start() < b for a, b in conversions)]
     raw = [m.group() for m in matches]
     headline = _is_title_case(raw)
     for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
