@@ -51,7 +51,10 @@ def test_partial_names_read_in_full_and_pronouns_with_the_sentence_before():
     assert in_context(article, 0, names) == article[0]
     # a name a sentence opened with is already in full where another sentence writes it in lower case
     names = full_names(["Three Afghan National Army officers vanished.", "The three Afghan National Army officers were found."])
-    assert expand_names("The three Afghan National Army officers were found.", names) == "The three Afghan National Army officers were found."
+    assert (
+        expand_names("The three Afghan National Army officers were found.", names)
+        == "The three Afghan National Army officers were found."
+    )
 
 
 def test_negation_said_other_ways_is_a_conflict():

@@ -325,6 +325,7 @@ def train_stance(
         train = train[:max_pairs]
     summary: dict[str, Any] = {
         "recipe": recipe,
+        "base_model": str(base),
         "max_length": max_length,
         "batch_size": batch_size,
         "learning_rate": learning_rate,
@@ -423,7 +424,7 @@ def train_stance(
         forward = classifier.logits([(p.claim, p.evidence) for p in pairs])
         reverse = classifier.logits([(p.evidence, p.claim) for p in pairs])
         dev_logits[name] = (forward, reverse)
-    embedder = default_embedder(base, device=device)
+    embedder = default_embedder(device=device)  # the pipeline's embedder, also when training goes on from a stance model
     related = fit_related_threshold(data_dir, embedder, seed=seed)
     calibration, info = calibrate(dev_logits, dev, max_length=max_length, related_threshold=related)
     calibration.save(output)
