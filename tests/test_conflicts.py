@@ -1,7 +1,7 @@
 import pytest
 
 from factcheck.stance import RulesStance
-from factcheck.text.alignment import find_conflict, overlap, specifics_stated
+from factcheck.text.alignment import debunks, find_conflict, overlap, specifics_stated
 
 CONFLICTS = [
     ("North Korea accepted the offer.", "North Korea rejected the offer.", "antonym"),
@@ -172,3 +172,39 @@ def test_an_amount_restated_in_another_currency_is_one_amount():
     assert specifics_stated(claim, "The militant leader has a $10 million (£6.2m) bounty on his head.")
     conflict = find_conflict(claim, "The militant leader has a $25 million (£15.5m) bounty on his head.")
     assert conflict is not None and conflict.type == "number"
+
+
+def test_a_report_calling_the_claim_untrue_debunks_it():
+    claim = "Comcast will cut off customers who use Tor."
+    assert debunks(claim, "Comcast denies it will cut off customers who use Tor.")
+    assert debunks(claim, "The report that Comcast cuts off Tor customers is a hoax.")
+    # a request that "was denied" is not a denial of a report
+    assert not debunks("The request was approved.", "Their request was denied in 1993.")
+    # denying a negative claim agrees with it; a claim that itself says "hoax" is not debunked by one
+    assert not debunks("There are no fighters at the border.", "Officials denied that fighters are at the border.")
+    assert not debunks("The video is a hoax.", "Experts said the video is a hoax.")
+    # the denial must be about the claim's matter
+    assert not debunks(claim, "The minister denied that she will resign.")
+
+
+def test_hybrid_reads_a_denial_as_a_conflict_when_the_model_leans_that_way():
+    from factcheck.models import StanceResult
+    from factcheck.stance import HybridStance
+
+    class Leaning:
+        def __init__(self, refutes: float, supports: float) -> None:
+            self.p = {"supports": supports, "refutes": refutes, "neutral": 1 - supports - refutes}
+
+        def classify_batch(self, pairs):
+            return [StanceResult("neutral", dict(self.p)) for _ in pairs]
+
+    hybrid = HybridStance()
+    pair = [
+        ("A giant crab was photographed off the coast of Kent.", "The photo of a giant crab off Kent is a hoax, experts say.")
+    ]
+    assert RulesStance().classify_batch(pair)[0].label != "refutes"  # no slot rule reads it
+    hybrid.model = Leaning(refutes=0.45, supports=0.2)
+    [result] = hybrid.classify_batch(pair)
+    assert (result.label, result.conflict_type) == ("refutes", "denial")
+    hybrid.model = Leaning(refutes=0.3, supports=0.2)  # the model does not lean that way enough
+    assert hybrid.classify_batch(pair)[0].label != "refutes"

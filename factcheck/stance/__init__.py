@@ -23,6 +23,7 @@ class StanceModel(Protocol):
 
 
 SUPPORT_OVERLAP = 0.7  # share of the claim's content the evidence must state to corroborate it
+DEBUNK_REFUTES = 0.4  # model refutes probability at which a report calling the claim untrue refutes it (dev)
 
 
 class RulesStance:
@@ -91,18 +92,23 @@ class HybridStance:
         self.overrule = calibration.hybrid_overrule if overrule is None else overrule
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
-        from ..text.alignment import specifics_stated
+        from ..text.alignment import debunks, specifics_stated
 
         pairs = list(pairs)
         results = self.rules.classify_batch(pairs)
         ask = [i for i, r in enumerate(results) if not (r.label == "refutes" and r.conflict_type in self.PRECISE_CONFLICTS)]
         for i, learned in zip(ask, self.model.classify_batch([pairs[i] for i in ask])):
             p = learned.probabilities
+            # a report that calls the claim a hoax, or denies it, disputes it when the model
+            # leans that way at all ("Comcast denies it will cut off customers who use Tor")
+            debunked = p["refutes"] >= DEBUNK_REFUTES and p["refutes"] > p["supports"] and debunks(*pairs[i])
             if results[i].label == "supports":
                 # shared words are not shared meaning: "said the project would be scrapped" /
                 # "said the project remains central" restate most words and conflict
                 if p["refutes"] >= self.refute_threshold:
                     results[i] = StanceResult("refutes", p, learned.conflict_type or "other")
+                elif debunked:
+                    results[i] = StanceResult("refutes", p, "denial")
                 continue
             if results[i].label == "refutes":
                 if p["supports"] >= self.overrule:
@@ -115,6 +121,8 @@ class HybridStance:
                     results[i] = StanceResult("neutral", p)
             elif p["refutes"] >= self.refute_threshold:
                 results[i] = StanceResult("refutes", p, learned.conflict_type or "other")
+            elif debunked:
+                results[i] = StanceResult("refutes", p, "denial")
             else:
                 results[i] = StanceResult("neutral", p)
         return results

@@ -239,6 +239,32 @@ def overlap(claim: str, evidence: str) -> float:
     return sum(w for norm, w in weights.items() if norm in found) / total
 
 
+# Words by which a report calls what it relays untrue: "dismissed as a hoax", "denies it will",
+# "the story is fake", "no evidence that". A claim that states what such a sentence debunks is
+# disputed by it, however little else of the claim's wording the sentence repeats.
+_DEBUNKING = re.compile(
+    r"\b(?:hoax(?:es)?|fake|fabricated|false|untrue|not true|no truth|debunk\w*|satir(?:e|ical)|"
+    r"den(?:y|ies|ied|ying) (?:that|it|this|any|having|(?:the )?(?:reports?|claims?|rumou?rs?|story|allegations?))|dismiss(?:ed|es)? (?:reports?|claims?|rumou?rs?|speculation)|"
+    r"reject(?:ed|s)? (?:reports?|claims?|rumou?rs?)|refut(?:ed|es)|no evidence|baseless|unfounded|"
+    r"made up|not real|isn't real|never happened)\b",
+    re.IGNORECASE,
+)
+DEBUNK_OVERLAP = 0.3  # share of the claim's content a debunking sentence must name
+
+
+def debunks(claim: str, evidence: str) -> bool:
+    """Whether `evidence` calls untrue (a hoax, denied, fake ...) something the claim states.
+
+    Only for a claim that is itself affirmative and has no such word: denying "there are no
+    fighters at the border" agrees with it.
+    """
+    if _DEBUNKING.search(claim) or not _DEBUNKING.search(evidence):
+        return False
+    if any(t.kind == "negation" for t in tokenize(claim)):
+        return False
+    return overlap(claim, evidence) >= DEBUNK_OVERLAP
+
+
 @dataclass(frozen=True)
 class Conflict:
     type: str  # number, date, place, negation, antonym, entity
