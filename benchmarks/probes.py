@@ -124,7 +124,7 @@ def remember_model_answers(hybrid) -> None:
     learned.classify_batch = cached
 
 
-def grid(*, half: str) -> list[dict]:
+def grid(*, half: str, model: str | None = None) -> list[dict]:
     """Right verdicts on `half` (dev only: this is tuning) for each hybrid threshold setting.
 
     The learned model's answers are cached per pair, so each setting costs only the rules and
@@ -137,7 +137,7 @@ def grid(*, half: str) -> list[dict]:
 
     if half != "dev":
         raise SystemExit("tune on the dev half only")
-    base = load_settings()
+    base = load_settings().with_overrides(stance={"backend": "hybrid", "model": model})
     hybrid = load_stance_model("hybrid", base.stance.model, runtime=base.stance.runtime)  # the instance verify uses
     remember_model_answers(hybrid)
     rows = []
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.grid:
-        rows = grid(half=args.half)
+        rows = grid(half=args.half, model=args.stance_model)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
         return 0
