@@ -93,8 +93,9 @@ class HybridStance:
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         from ..text.alignment import debunks, specifics_stated
+        from ..text.numbers import digits
 
-        pairs = list(pairs)
+        pairs = [(digits(claim), digits(evidence)) for claim, evidence in pairs]  # one form for rules and model
         results = self.rules.classify_batch(pairs)
         ask = [i for i, r in enumerate(results) if not (r.label == "refutes" and r.conflict_type in self.PRECISE_CONFLICTS)]
         for i, learned in zip(ask, self.model.classify_batch([pairs[i] for i in ask])):

@@ -241,7 +241,9 @@ class CrossEncoderStance:
         return forward, reverse
 
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
-        pairs = list(pairs)
+        from ..text.numbers import digits
+
+        pairs = [(digits(claim), digits(evidence)) for claim, evidence in pairs]  # "two billion" reads as "2 billion"
         if not pairs:
             return []
         forward, reverse = self.raw_logits(pairs)

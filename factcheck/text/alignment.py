@@ -409,7 +409,14 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     def counted(tokens: list[Token]) -> dict[str, list[tuple[float, str]]]:
         out: dict[str, list[tuple[float, str]]] = {}
         for i, t in enumerate(tokens):
-            if t.kind == "number" and i + 1 < len(tokens) and tokens[i + 1].kind in ("word", "proper"):
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            # what a number counts is the content word after it: "2% in trading" / "$159 in trading" count nothing
+            if (
+                t.kind == "number"
+                and following is not None
+                and following.kind in ("word", "proper")
+                and following.norm not in STOPWORDS
+            ):
                 out.setdefault(tokens[i + 1].norm, []).append((t.value, f"{t.text} {tokens[i + 1].text}"))
         return out
 

@@ -1,0 +1,90 @@
+"""Numbers written in words, rewritten in digits, as news copy writes them.
+
+A reader writes "two and a half billion dollars", "fifty-two-year-old" or "Eighty engineers"
+where the article has "$2.5 billion", "52" and "80 engineers". The stance model, trained mostly
+on digits, reads such a pair as unrelated; the slot rules need both sides in one form too. So
+both texts of a pair are read through `digits` first: scale words stay words ("2.5 billion"),
+as in news copy, and "one" alone stays a word ("one of the officers"). Pure function.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import NUMBER_WORDS
+
+_UNITS = {word: value for word, value in NUMBER_WORDS.items() if word not in ("hundred", "dozen")} | {"one": 1}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_WORD = re.compile(r"[A-Za-z]+")
+_HALF = re.compile(r" and a half\b", re.IGNORECASE)
+_SCALE = re.compile(r" (thousand|million|billion|trillion)\b", re.IGNORECASE)
+_DOLLARS = re.compile(r" (?:US |U\.S\. )?dollars\b", re.IGNORECASE)
+
+
+def digits(text: str) -> str:
+    """`text` with every number written in words written in digits ("forty-two" -> "42")."""
+    if not any(word.lower() in _UNITS for word in _WORD.findall(text)):
+        return text
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    done = 0  # text before this offset is written out
+    i = 0
+    while i < len(words):
+        found = _number_at(text, words, i)
+        if found is None:
+            i += 1
+            continue
+        start, end, replacement, i = found
+        out.append(text[done:start])
+        out.append(replacement)
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _number_at(text: str, words: list[re.Match[str]], i: int) -> tuple[int, int, str, int] | None:
+    """The number in words starting at word `i`: (start, end, digits, next word index), or None."""
+    first = words[i].group().lower()
+    if first not in _UNITS:
+        return None
+    value, last, j = float(_UNITS[first]), _UNITS[first], i + 1
+    while j < len(words) and text[words[j - 1].end() : words[j].start()] in (" ", "-"):
+        word = words[j].group().lower()
+        if word == "and" and last == 100 and j + 1 < len(words) and words[j + 1].group().lower() in _UNITS:
+            j += 1  # "three hundred and fifty"; never "two and a half" or "five and six"
+            word = words[j].group().lower()
+        if word == "hundred" and last < 100:
+            value, last = value * 100, 100
+        elif word in _UNITS and _UNITS[word] < 10 and (last == 100 or (last >= 20 and last % 10 == 0)):
+            value, last = value + _UNITS[word], _UNITS[word]
+        elif word in _UNITS and 10 <= _UNITS[word] <= 90 and last == 100:
+            value, last = value + _UNITS[word], _UNITS[word]
+        else:
+            if words[j - 1].group().lower() == "and":
+                j -= 1
+            break
+        j += 1
+    end = words[j - 1].end()
+    half = _HALF.match(text, end)
+    if half:
+        value, end = value + 0.5, half.end()
+    scale = _SCALE.match(text, end)
+    if scale:
+        end = scale.end()
+    if j == i + 1 and first == "one" and not half and not scale:
+        return None  # "one of the officers", "one day": a word, not a figure
+    written = _written(value, scale.group(1).lower() if scale else None)
+    dollars = _DOLLARS.match(text, end)
+    if dollars:
+        written, end = "$" + written, dollars.end()
+    while j < len(words) and words[j].start() < end:
+        j += 1
+    return words[i].start(), end, written, j
+
+
+def _written(value: float, scale: str | None) -> str:
+    if scale in ("million", "billion", "trillion"):
+        return f"{value:g} {scale}"
+    if scale == "thousand":
+        value *= _SCALES["thousand"]
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"

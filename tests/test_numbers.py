@@ -1,0 +1,38 @@
+"""Numbers written in words read as the digits news copy uses."""
+
+import pytest
+
+from factcheck.text.alignment import find_conflict, specifics_stated
+from factcheck.text.numbers import digits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Eighty engineers were deployed.", "80 engineers were deployed."),
+        ("It paid two and a half billion dollars.", "It paid $2.5 billion."),
+        ("up to twelve and a half million barrels", "up to 12.5 million barrels"),
+        ("a fifty-two-year-old man", "a 52-year-old man"),
+        ("roughly two thousand dollars", "roughly $2,000"),
+        ("more than three hundred thousand people", "more than 300,000 people"),
+        ("three hundred and fifty people", "350 people"),
+        ("twenty one hundred", "2,100"),
+        ("one million", "1 million"),
+    ],
+)
+def test_number_words_become_digits(text, expected):
+    assert digits(text) == expected
+
+
+def test_words_that_are_not_figures_stay_words():
+    for text in ("One of the officers left.", "five and six", "It happened often.", "no number here"):
+        assert digits(text) == text.replace("five and six", "5 and 6")
+
+
+def test_a_number_counts_the_content_word_after_it_not_a_preposition():
+    # "2% in trading" and "$159.00 in trading" do not count the same thing
+    claim = "IBM shares rose 2% in early trading in New York."
+    evidence = "IBM shares rose 2%, or US$3.13, to US$159.00 in early morning trading in New York."
+    assert find_conflict(claim, evidence) is None
+    assert find_conflict("The fire killed 12 people.", "The fire killed 40 people, officials said.") is not None
+    assert specifics_stated(digits("The owner paid two thousand dollars."), "The owner paid $2,000 for the surgery.")
