@@ -62,7 +62,10 @@ def hedge(claim: str, evidence: str) -> str | None:
         if pattern.search(claim):
             continue
         for match in pattern.finditer(evidence):
-            following = _WORDS.findall(evidence[match.end() :])[:_HEDGE_REACH]
+            clause = re.split(r"[,;:.!?](?:\s|$)", evidence[match.end() :], maxsplit=1)[
+                0
+            ]  # "will be around $2,000, the Society said"
+            following = _WORDS.findall(clause)[:_HEDGE_REACH]
             if any(lemma(w) in claim_words for w in following):
                 return kind
     return None

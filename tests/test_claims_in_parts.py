@@ -112,6 +112,9 @@ def test_three_outlets_that_conflict_outweigh_one_quote():
 def test_a_planned_event_is_not_the_event():
     assert hedge("The hostages were released.", "The hostages will be released on Monday.") == "planned"
     assert hedge("The hostages will be released.", "The hostages will be released on Monday.") is None
+    # a plan governs its own clause, not the words after it ("..., the Humane Society said")
+    assert hedge("The Humane Society put the cost at $2,000.", "The cost will be around $2,000, the Humane Society said.") is None
+    assert hedge("The plant laid off 1,000 workers.", "The plant will lay off 1,000 workers.") == "planned"
     claim = Claim(id="c1", text="The hostages were released.")
     planned = _evidence("A", "supports", 0.6, "The hostages will be released on Monday.")
     verdict = aggregate_verdict(claim, [planned], settings=AggregateSettings())
