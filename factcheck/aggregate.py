@@ -46,7 +46,8 @@ _REPORTED = re.compile(
 # how much a statement of a plan or hypothetical, or an unconfirmed report, counts for the event:
 # a plan alone never makes the event credible; a report of a claim counts, less
 HEDGED_WEIGHT = {"planned": 0.3, "reported": 0.6}
-_HEDGE_REACH = 4  # words after a modal or a reporting cue that it governs
+_HEDGE_REACH = 4  # words after a reporting cue (or "if") that it governs
+_AUXILIARIES = frozenset("be been being have has had not also still soon then now only probably likely to".split())
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
@@ -62,11 +63,13 @@ def hedge(claim: str, evidence: str) -> str | None:
         if pattern.search(claim):
             continue
         for match in pattern.finditer(evidence):
-            clause = re.split(r"[,;:.!?](?:\s|$)", evidence[match.end() :], maxsplit=1)[
-                0
-            ]  # "will be around $2,000, the Society said"
-            following = _WORDS.findall(clause)[:_HEDGE_REACH]
-            if any(lemma(w) in claim_words for w in following):
+            # a cue governs the words of its own clause ("will be around $2,000, the Society said"),
+            # and a modal or a plan only its verb ("would know that IBM ..." is not IBM's plan)
+            clause = re.split(r"[,;:.!?](?:\s|$)", evidence[match.end() :], maxsplit=1)[0]
+            following = _WORDS.findall(clause)
+            if kind == "planned" and match.group() != "if":
+                following = [w for w in following if w.lower() not in _AUXILIARIES][:1]
+            if any(lemma(w) in claim_words for w in following[:_HEDGE_REACH]):
                 return kind
     return None
 

@@ -115,6 +115,10 @@ def test_a_planned_event_is_not_the_event():
     # a plan governs its own clause, not the words after it ("..., the Humane Society said")
     assert hedge("The Humane Society put the cost at $2,000.", "The cost will be around $2,000, the Humane Society said.") is None
     assert hedge("The plant laid off 1,000 workers.", "The plant will lay off 1,000 workers.") == "planned"
+    # a modal governs its verb: a counterfactual about knowing is not a plan of the charge
+    assert (
+        hedge("IBM took a $600 million charge.", "Had anyone asked, they would know that IBM took a $600 million charge.") is None
+    )
     claim = Claim(id="c1", text="The hostages were released.")
     planned = _evidence("A", "supports", 0.6, "The hostages will be released on Monday.")
     verdict = aggregate_verdict(claim, [planned], settings=AggregateSettings())
