@@ -24,6 +24,9 @@ def test_relative_clauses_and_coordinated_predicates():
         "The ministry rejected the plan.",
         "The ministry called for new talks.",
     ]
+    # two clauses, each with its own subject
+    assert claim_parts("Police arrived at noon, and the crowd dispersed.") == ["Police arrived at noon.", "The crowd dispersed."]
+    assert claim_parts("He bought apples, pears, and plums.") == []  # a list, not a clause
 
 
 def test_one_statement_stays_whole():

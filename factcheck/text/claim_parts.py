@@ -30,6 +30,10 @@ _VERB = (
 )
 # coordinated predicates: "... rejected the plan and called for new talks"
 _AND_VERB = re.compile(r",?\s+and\s+(?:then\s+|also\s+)?(?P<verb>" + _VERB + r")\b")
+# coordinated clauses, each with its own subject: "... on Windows Phone, and it isn't sold in the store"
+_AND_CLAUSE = re.compile(
+    r",\s+(?:and|but)\s+(?P<clause>(?:the|a|an|it|he|she|they|its|his|her|their|this|these|those|[A-Z][\w'’.-]*)\s+\S+\s+\S.*)$"
+)
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
 _HELD = "\u2063"  # an invisible separator standing in for a thousands comma while splitting
@@ -77,6 +81,9 @@ def claim_parts(claim: str) -> list[str]:
         if fronted:
             first = f"{fronted['front']}, {first}"
         parts[:0] = [first, second]
+    elif (clause := _AND_CLAUSE.search(core)) and _words(core[: clause.start()]) >= _MIN_WORDS:
+        first = core[: clause.start()]
+        parts[:0] = [f"{fronted['front']}, {first}" if fronted else first, clause["clause"]]
     elif main != text or fronted:
         parts.insert(0, main)
         if fronted and _words(fronted["rest"]) >= _MIN_WORDS:
