@@ -18,6 +18,9 @@ from factcheck.text.numbers import digits
         ("three hundred and fifty people", "350 people"),
         ("twenty one hundred", "2,100"),
         ("one million", "1 million"),
+        ("Bart was buried on the twenty-fifth of January.", "Bart was buried on January 25."),
+        ("on January 15th", "on January 15"),
+        ("May the first", "May 1"),
     ],
 )
 def test_number_words_become_digits(text, expected):
@@ -25,7 +28,13 @@ def test_number_words_become_digits(text, expected):
 
 
 def test_words_that_are_not_figures_stay_words():
-    for text in ("One of the officers left.", "five and six", "It happened often.", "no number here"):
+    for text in (
+        "One of the officers left.",
+        "five and six",
+        "It happened often.",
+        "no number here",
+        "the first time they may first ask",
+    ):
         assert digits(text) == text.replace("five and six", "5 and 6")
 
 

@@ -21,7 +21,7 @@ _APPOSITIVE = re.compile(r"(?P<head>(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*
 # a fronted time or place phrase: "Two days after the vote, ...", "On Monday, ...", "In May, ..."
 _FRONTED = re.compile(
     r"^(?P<front>(?:on|in|at|after|before|during|since|by|two|three|four|five|several|last|earlier|later|"
-    r"\w+\s+days?|\w+\s+weeks?)\b[^,]{0,60}),\s+(?P<rest>.+)$",
+    r"\w+\s+days?|\w+\s+weeks?)\b[^,]{0,40}),\s+(?P<rest>.+)$",  # a phrase, not a clause of its own
     re.IGNORECASE,
 )
 _VERB = (
@@ -30,9 +30,9 @@ _VERB = (
 )
 # coordinated predicates: "... rejected the plan and called for new talks"
 _AND_VERB = re.compile(r",?\s+and\s+(?:then\s+|also\s+)?(?P<verb>" + _VERB + r")\b")
-# coordinated clauses, each with its own subject: "... on Windows Phone, and it isn't sold in the store"
+# coordinated clauses, each with its own subject: "... on Windows Phone, and it isn't sold", "..., while Microsoft said ..."
 _AND_CLAUSE = re.compile(
-    r",\s+(?:and|but)\s+(?P<clause>(?:the|a|an|it|he|she|they|its|his|her|their|this|these|those|[A-Z][\w'’.-]*)\s+\S+\s+\S.*)$"
+    r",\s+(?:and|but|while|whereas)\s+(?P<clause>(?:the|a|an|it|he|she|they|its|his|her|their|this|these|those|[A-Z][\w'’.-]*)\s+\S+\s+\S.*)$"
 )
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import NUMBER_WORDS
+from .lexicon import MONTHS, NUMBER_WORDS
 
 _UNITS = {word: value for word, value in NUMBER_WORDS.items() if word not in ("hundred", "dozen")} | {"one": 1}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -21,8 +21,42 @@ _SCALE = re.compile(r" (thousand|million|billion|trillion)\b", re.IGNORECASE)
 _DOLLARS = re.compile(r" (?:US |U\.S\. )?dollars\b", re.IGNORECASE)
 
 
+_ORDINAL_UNITS = dict(
+    zip("first second third fourth fifth sixth seventh eighth ninth".split(), range(1, 10), strict=True)
+) | dict(
+    zip(
+        "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split(),
+        range(10, 20),
+        strict=True,
+    )
+)
+_ORDINALS = (
+    _ORDINAL_UNITS
+    | {"twentieth": 20, "thirtieth": 30}
+    | {
+        f"{tens}{joiner}{unit}": base + n
+        for tens, base in (("twenty", 20), ("thirty", 30))
+        for unit, n in _ORDINAL_UNITS.items()
+        if n < 10
+        for joiner in ("-", " ")
+    }
+)
+_MONTH = "|".join(m.capitalize() for m in MONTHS)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)|(?P<word>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + ")"
+# "the twenty-fifth of January", "the 25th of January", "January twenty-fifth" -> "January 25"
+_DAY_OF_MONTH = re.compile(rf"\b(?:[Tt]he )?(?i:{_DAY}) of (?P<month>{_MONTH})\b")  # a month only as a name: "May", not "may"
+_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH}) (?:the )?(?i:{_DAY})\b")
+
+
+def _date(match: re.Match[str]) -> str:
+    day = match["day"] or str(_ORDINALS[match["word"].lower()])
+    return f"{match['month']} {day}"
+
+
 def digits(text: str) -> str:
-    """`text` with every number written in words written in digits ("forty-two" -> "42")."""
+    """`text` with every number written in words written in digits ("forty-two" -> "42"), and
+    a day of the month as a date is written ("the twenty-fifth of January" -> "January 25")."""
+    text = _MONTH_DAY.sub(_date, _DAY_OF_MONTH.sub(_date, text))
     if not any(word.lower() in _UNITS for word in _WORD.findall(text)):
         return text
     words = list(_WORD.finditer(text))
