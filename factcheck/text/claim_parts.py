@@ -72,6 +72,8 @@ def claim_parts(claim: str) -> list[str]:
         parts.append(f"{match['head']} is {body}")
         main = main.replace(match.group(0), match["head"] + (" " if match["end"] else ""), 1)
     fronted = _FRONTED.match(main)
+    if fronted and _SUBJECT.match(fronted["front"]):
+        fronted = None  # "In April Sony reported ..., while ...": a clause, not a time phrase
     core = fronted["rest"] if fronted else main
     coordinated = _AND_VERB.search(core)
     subject = _SUBJECT.match(core)
