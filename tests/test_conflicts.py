@@ -203,8 +203,8 @@ def test_hybrid_reads_a_denial_as_a_conflict_when_the_model_leans_that_way():
         ("A giant crab was photographed off the coast of Kent.", "The photo of a giant crab off Kent is a hoax, experts say.")
     ]
     assert RulesStance().classify_batch(pair)[0].label != "refutes"  # no slot rule reads it
-    hybrid.model = Leaning(refutes=0.45, supports=0.2)
+    hybrid.model = Leaning(refutes=0.55, supports=0.2)
     [result] = hybrid.classify_batch(pair)
     assert (result.label, result.conflict_type) == ("refutes", "denial")
-    hybrid.model = Leaning(refutes=0.3, supports=0.2)  # the model does not lean that way enough
+    hybrid.model = Leaning(refutes=0.4, supports=0.2)  # the model does not lean that way enough
     assert hybrid.classify_batch(pair)[0].label != "refutes"

@@ -23,7 +23,7 @@ class StanceModel(Protocol):
 
 
 SUPPORT_OVERLAP = 0.7  # share of the claim's content the evidence must state to corroborate it
-DEBUNK_REFUTES = 0.4  # model refutes probability at which a report calling the claim untrue refutes it (dev)
+DEBUNK_REFUTES = 0.5  # model refutes probability at which a report calling the claim untrue refutes it (dev)
 
 
 class RulesStance:
