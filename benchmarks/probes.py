@@ -125,7 +125,7 @@ def remember_model_answers(hybrid) -> None:
 
 
 def grid(*, half: str, model: str | None = None) -> list[dict]:
-    """Right verdicts on `half` (dev only: this is tuning) for each hybrid threshold setting.
+    """Right verdicts on `half` (dev or fresh: this is tuning) for each hybrid threshold setting.
 
     The learned model's answers are cached per pair, so each setting costs only the rules and
     the aggregation. Prints one line per setting, best last.
@@ -135,16 +135,20 @@ def grid(*, half: str, model: str | None = None) -> list[dict]:
     from factcheck.config import load_settings
     from factcheck.stance import load_stance_model
 
-    if half != "dev":
-        raise SystemExit("tune on the dev half only")
+    if half not in ("dev", "fresh"):
+        raise SystemExit("tune on the dev half or the fresh set only (fresh is a selection set since session 5)")
+    import factcheck.stance as stance
+
     base = load_settings().with_overrides(stance={"backend": "hybrid", "model": model})
     hybrid = load_stance_model("hybrid", base.stance.model, runtime=base.stance.runtime)  # the instance verify uses
     remember_model_answers(hybrid)
+    default_denial = stance.DEBUNK_REFUTES
     rows = []
-    for min_similarity, support, refute, overrule, credible in itertools.product(
-        (0.35, 0.45), (0.4, 0.5, 0.6, 0.7), (0.5, 0.6, 0.7), (0.7, 0.9), (0.3, 0.4)
+    for min_similarity, support, refute, overrule, credible, denial in itertools.product(
+        (0.35, 0.45), (0.3, 0.4, 0.5), (0.6, 0.7, 0.8), (0.8,), (0.3, 0.4), (0.4, 0.5, None)
     ):
         hybrid.support_threshold, hybrid.refute_threshold, hybrid.overrule = support, refute, overrule
+        stance.DEBUNK_REFUTES = 2.0 if denial is None else denial  # None: no denial rule
         settings = base.with_overrides(aggregate={"credible": credible}, retrieve={"min_similarity": min_similarity})
         result = run(half=half, stance=None, stories=None, verbose=False, settings=settings, quiet=True)
         rows.append(
@@ -154,11 +158,13 @@ def grid(*, half: str, model: str | None = None) -> list[dict]:
                 "refute": refute,
                 "overrule": overrule,
                 "credible": credible,
+                "denial": denial,
                 "right": result["right"],
                 "total": result["total"],
                 "confusion": result["confusion"],
             }
         )
+    stance.DEBUNK_REFUTES = default_denial
     rows.sort(key=lambda r: r["right"])
     for row in rows:
         print(row)
@@ -176,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--story", action="append", help="only these probe files (stem); repeatable")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
-    parser.add_argument("--grid", action="store_true", help="try a grid of hybrid thresholds on the dev half (tuning)")
+    parser.add_argument(
+        "--grid", action="store_true", help="try a grid of hybrid thresholds on the dev half or fresh set (tuning)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.grid:
