@@ -135,8 +135,8 @@ def grid(*, half: str, model: str | None = None) -> list[dict]:
     from factcheck.config import load_settings
     from factcheck.stance import load_stance_model
 
-    if half not in ("dev", "fresh"):
-        raise SystemExit("tune on the dev half or the fresh set only (fresh is a selection set since session 5)")
+    if half not in ("dev", "fresh", "fresh2"):
+        raise SystemExit("tune on the dev half or the fresh and fresh2 sets only (selection sets since sessions 5 and 6)")
     import factcheck.stance as stance
 
     base = load_settings().with_overrides(stance={"backend": "hybrid", "model": model})
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "fresh2", "all"), default="dev")
+    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "all"), default="dev")
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--stance-model", help="model directory for the stance backend (default: the shipped model)")
     parser.add_argument("--runtime", choices=("onnx", "torch"), help="how the learned model runs (default: the config's)")

@@ -33,6 +33,10 @@ CONFLICTS = [
         "Its steps included stopping the flood sirens and closing two bridges.",
         "negation",
     ),
+    # which way a figure moved, said with other verbs
+    ("Ticket sales went up 8 percent in 2013.", "The club said ticket sales fell 8% in 2013.", "antonym"),
+    ("Shares of Dalco gained 3% on Monday.", "Shares of Dalco slipped 3% on Monday after the report.", "antonym"),
+    ("The mayor said the fee was too high.", "The mayor said the fee was too low.", "antonym"),
 ]
 AGREEMENTS = [
     (
@@ -49,6 +53,7 @@ AGREEMENTS = [
         "Some 4,800 people from Millbrook and Castor Ford have now been out of their homes for three nights.",
     ),
     ("Some 4,800 people were evacuated.", "About 4,800 people were evacuated from Millbrook."),
+    ("Shares of Dalco rose 3% on Monday.", "Shares of Dalco went up 3% on Monday after the report."),
 ]
 
 

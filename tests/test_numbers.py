@@ -21,6 +21,12 @@ from factcheck.text.numbers import digits
         ("Bart was buried on the twenty-fifth of January.", "Bart was buried on January 25."),
         ("on January 15th", "on January 15"),
         ("May the first", "May 1"),
+        ("roughly a million subscribers", "roughly 1 million subscribers"),
+        ("a hundred people", "100 people"),
+        ("for one point four billion dollars", "for $1.4 billion"),
+        ("two point five percent", "2.5 percent"),
+        ("ended at nine dollars forty-nine, a rise", "ended at $9.49, a rise"),
+        ("ten dollars twenty cents", "$10.20"),
     ],
 )
 def test_number_words_become_digits(text, expected):
@@ -34,6 +40,9 @@ def test_words_that_are_not_figures_stay_words():
         "It happened often.",
         "no number here",
         "the first time they may first ask",
+        "half a million people",
+        "He scored one point in the game.",
+        "a man and a woman",
     ):
         assert digits(text) == text.replace("five and six", "5 and 6")
 

@@ -19,6 +19,11 @@ _WORD = re.compile(r"[A-Za-z]+")
 _HALF = re.compile(r" and a half\b", re.IGNORECASE)
 _SCALE = re.compile(r" (thousand|million|billion|trillion)\b", re.IGNORECASE)
 _DOLLARS = re.compile(r" (?:US |U\.S\. )?dollars\b", re.IGNORECASE)
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# "one point four billion": the digits after the point, each a word
+_POINT = re.compile(r" point((?: (?:" + "|".join(_DIGIT_WORDS) + r"))+)\b", re.IGNORECASE)
+# "a million", "a hundred": the article is the number one ("half a million" stays as it is)
+_A_SCALE = re.compile(r"(?<![Hh]alf )\b[Aa]n? (hundred|thousand|million|billion|trillion)\b")
 
 
 _ORDINAL_UNITS = dict(
@@ -57,6 +62,7 @@ def digits(text: str) -> str:
     """`text` with every number written in words written in digits ("forty-two" -> "42"), and
     a day of the month as a date is written ("the twenty-fifth of January" -> "January 25")."""
     text = _MONTH_DAY.sub(_date, _DAY_OF_MONTH.sub(_date, text))
+    text = _A_SCALE.sub(r"one \1", text)
     if not any(word.lower() in _UNITS for word in _WORD.findall(text)):
         return text
     words = list(_WORD.finditer(text))
@@ -99,21 +105,41 @@ def _number_at(text: str, words: list[re.Match[str]], i: int) -> tuple[int, int,
             break
         j += 1
     end = words[j - 1].end()
-    half = _HALF.match(text, end)
+    point = _POINT.match(text, end) if value == int(value) else None
+    if point:
+        value = float(f"{value:.0f}." + "".join(str(_DIGIT_WORDS.index(w.lower())) for w in point.group(1).split()))
+        end = point.end()
+    half = None if point else _HALF.match(text, end)
     if half:
         value, end = value + 0.5, half.end()
     scale = _SCALE.match(text, end)
     if scale:
         end = scale.end()
-    if j == i + 1 and first == "one" and not half and not scale:
+    if j == i + 1 and first == "one" and not half and not scale and not point:
         return None  # "one of the officers", "one day": a word, not a figure
     written = _written(value, scale.group(1).lower() if scale else None)
     dollars = _DOLLARS.match(text, end)
     if dollars:
         written, end = "$" + written, dollars.end()
+        cents = _cents(text, words, end) if not scale and value == int(value) else None
+        if cents:
+            written, end = f"{written}.{cents[0]:02d}", cents[1]
     while j < len(words) and words[j].start() < end:
         j += 1
     return words[i].start(), end, written, j
+
+
+def _cents(text: str, words: list[re.Match[str]], end: int) -> tuple[int, int] | None:
+    """ "nine dollars forty-nine": the cents after an amount in dollars, as (cents, end)."""
+    following = next((k for k, word in enumerate(words) if word.start() > end), None)
+    if following is None or text[end : words[following].start()] != " ":
+        return None
+    found = _number_at(text, words, following)
+    if found is None or "$" in found[2] or not found[2].isdigit() or not 0 < int(found[2]) < 100:
+        return None
+    cents_end = found[1]
+    word = re.compile(r" cents?\b", re.IGNORECASE).match(text, cents_end)
+    return int(found[2]), word.end() if word else cents_end
 
 
 def _written(value: float, scale: str | None) -> str:
