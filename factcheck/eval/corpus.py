@@ -135,6 +135,145 @@ def build_training_data_v2(
     return train, dev
 
 
+def build_training_data_v3(
+    data_dir: str | Path | None, embedder: object, *, seed: int = 0, replay: int = 15000
+) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
+    """v3: a further pass for a v2 model, on news pairs mined across outlets plus v2 pairs.
+
+    The mined pairs (`mined_story_pairs`) teach paraphrase and a changed fact inside a
+    paraphrase; `replay` v2 pairs keep what v2 learned. Same dev sets as v2.
+    """
+    rng = random.Random(seed)
+    v2, dev = build_training_data_v2(data_dir, seed=seed)
+    train = rng.sample(v2, min(replay, len(v2))) + mined_story_pairs(data_dir, embedder, seed=seed)
+    rng.shuffle(train)
+    return train, dev
+
+
 def describe(pairs: list[LabeledPair]) -> dict[str, int]:
     """Counts by source, for the training summary and the model card."""
     return dict(Counter(p.group.split(":")[0] for p in pairs))
+
+
+def story_sentences(data_dir: str | Path | None) -> list[tuple[str, str, str]]:
+    """(story, body id, sentence) for the usable FNC-1 train bodies that share a story.
+
+    A story joins every body that some headline relates to (agree, disagree or discuss), so the
+    sentences of one story come from several outlets. Bodies in the dev hash bucket, bodies that
+    could leak a test set (`held_out_train_bodies`) and headlines matching an Emergent test claim
+    are left out, as in `fnc_sentence_pairs`.
+    """
+    from .train import held_out_train_bodies, is_dev_body
+
+    kept = {body_id: sentences for body_id, sentences in held_out_train_bodies(data_dir) if not is_dev_body(body_id)}
+    blocked = emergent_test_texts(data_dir)
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    headline_ok: dict[str, bool] = {}
+    for pair in load_fnc1_train_stances(data_dir):
+        body_id = pair.group.split(":", 1)[1]
+        if body_id not in kept or pair.label == "unrelated":
+            continue
+        if pair.claim not in headline_ok:
+            headline_ok[pair.claim] = not _matches_any(_content(pair.claim), blocked)
+        if headline_ok[pair.claim]:
+            parent[root("body:" + body_id)] = root("headline:" + pair.claim)
+    stories: dict[str, set[str]] = {}
+    for node in list(parent):
+        if node.startswith("body:"):
+            stories.setdefault(root(node), set()).add(node[5:])
+    rows = []
+    for number, (_, bodies) in enumerate(sorted(stories.items(), key=lambda item: min(item[1]))):
+        if len(bodies) < 2:
+            continue
+        for body_id in sorted(bodies):
+            for sentence in kept[body_id]:
+                if 6 <= len(sentence.split()) <= 45 and not sentence.endswith("?") and sentence[:1].isalnum():
+                    rows.append((f"story{number}", body_id, sentence))
+    return rows
+
+
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def mined_story_pairs(
+    data_dir: str | Path | None,
+    embedder: object,
+    *,
+    seed: int = 0,
+    paraphrase_similarity: float = 0.82,
+    related_band: tuple[float, float] = (0.55, 0.72),
+    neutral: int = 2500,
+) -> list[LabeledPair]:
+    """Pairs from two outlets' sentences about the same story: the paraphrase a reader writes.
+
+    The v2 pairs that teach a changed fact are one sentence edited in place, so the model learned
+    to find a changed word only inside a near copy, and a true claim in other words stayed
+    neutral. Here two sentences of different bodies of one story that the embedder puts close
+    (cosine >= `paraphrase_similarity`, not a copy) are a paraphrase: the shorter one, as the
+    claim, is supported by the longer, when every number it gives is in the longer one. The same
+    claim with one slot changed (a number, date, antonym, negation, or another name from the
+    story) refutes it, and a sentence of the story about something else (cosine in
+    `related_band`) is neutral, as is the longer sentence against the shorter when it says much
+    more. Label noise is the price: mined paraphrases are not checked by a person.
+    """
+    import numpy as np
+
+    from .pairs import change_date, change_number, find_entities, negate, swap_antonym, swap_entity
+
+    rng = random.Random(seed)
+    rows = story_sentences(data_dir)
+    vectors = np.asarray(embedder.embed_batch([sentence for _, _, sentence in rows]), dtype=np.float32)  # type: ignore[attr-defined]
+    members: dict[str, list[int]] = {}
+    for i, (story, _, _) in enumerate(rows):
+        members.setdefault(story, []).append(i)
+    paraphrases: list[tuple[str, str, str]] = []
+    related: list[tuple[str, str, str]] = []
+    for story, index in members.items():
+        similarity = vectors[index] @ vectors[index].T
+        for a in range(len(index)):
+            for b in range(a + 1, len(index)):
+                i, j = index[a], index[b]
+                if rows[i][1] == rows[j][1]:
+                    continue
+                short, long = sorted((rows[i][2], rows[j][2]), key=len)
+                words_short, words_long = _content(short), _content(long)
+                if similarity[a, b] >= paraphrase_similarity:
+                    if len(words_short & words_long) > 0.6 * len(words_short | words_long):
+                        continue  # a copy teaches nothing the v2 pairs do not
+                    if set(_NUMBERS.findall(short)) <= set(_NUMBERS.findall(long)):
+                        paraphrases.append((story, short, long))
+                elif related_band[0] <= similarity[a, b] < related_band[1]:
+                    related.append((story, rows[i][2], rows[j][2]))
+    pool: dict[str, list[str]] = {}
+    for story, _, sentence in rows:
+        pool.setdefault(story, []).extend(find_entities(sentence))
+    pairs = []
+    edits = ("number", "date", "antonym", "negate", "entity")
+    for story, short, long in paraphrases:
+        group = f"mined:{story}"
+        pairs.append(LabeledPair(short, long, "supports", "train", group, "mined:paraphrase"))
+        for kind in rng.sample(edits, len(edits)):
+            changed = {
+                "number": lambda: change_number(short, rng),
+                "date": lambda: change_date(short, rng),
+                "antonym": lambda: swap_antonym(short, rng),
+                "negate": lambda: negate(short, rng),
+                "entity": lambda: swap_entity(short, sorted(set(pool[story])), rng),
+            }[kind]()
+            if changed and changed != short:
+                claim, evidence = (changed, long) if rng.random() < 0.7 else (long, changed)
+                pairs.append(LabeledPair(claim, evidence, "refutes", "train", group, "mined:" + kind))
+                break
+        if len(_content(long)) >= 1.5 * len(_content(short)) and rng.random() < 0.3:
+            pairs.append(LabeledPair(long, short, "neutral", "train", group, "mined:says-more"))
+    for story, a, b in rng.sample(related, min(neutral, len(related))):
+        pairs.append(LabeledPair(a, b, "neutral", "train", f"mined:{story}", "mined:related"))
+    rng.shuffle(pairs)
+    return pairs

@@ -317,10 +317,14 @@ def train_stance(
         from .corpus import build_training_data_v2
 
         train, dev = build_training_data_v2(data_dir, seed=seed)
+    elif recipe == "v3":
+        from .corpus import build_training_data_v3
+
+        train, dev = build_training_data_v3(data_dir, default_embedder(device=device), seed=seed)
     elif recipe == "v1":
         train, dev = build_training_data(data_dir, seed=seed, sources=sources)
     else:
-        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1 or v2.")
+        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1, v2 or v3.")
     if max_pairs is not None:
         train = train[:max_pairs]
     summary: dict[str, Any] = {
@@ -334,7 +338,9 @@ def train_stance(
         "train_pairs": len(train),
         "train_labels": dict(Counter(p.label for p in train)),
         "train_kinds": dict(
-            Counter(p.original_label if p.group.startswith("gen:") else "real:" + p.group.split(":")[0] for p in train)
+            Counter(
+                p.original_label if p.group.startswith(("gen:", "mined:")) else "real:" + p.group.split(":")[0] for p in train
+            )
         ),
         "dev_pairs": {k: len(v) for k, v in dev.items()},
     }
