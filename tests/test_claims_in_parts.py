@@ -25,6 +25,10 @@ def test_relative_clauses_and_coordinated_predicates():
         "The ministry called for new talks.",
     ]
     # two clauses, each with its own subject
+    assert claim_parts("The mayor sat in the front row and posted a photo of the crowd.") == [
+        "The mayor sat in the front row.",
+        "The mayor posted a photo of the crowd.",
+    ]  # an irregular past form is a verb too
     assert claim_parts("Police arrived at noon, and the crowd dispersed.") == ["Police arrived at noon.", "The crowd dispersed."]
     assert claim_parts("He bought apples, pears, and plums.") == []  # a list, not a clause
     # a clause that opens on a time word is not a fronted time phrase

@@ -26,7 +26,11 @@ _FRONTED = re.compile(
 )
 _VERB = (
     r"[a-z]+(?:ed|ied)|said|says|told|took|went|gave|made|left|met|sent|won|lost|fled|held|kept|"
-    r"began|became|saw|called|has|have|had|is|was|were|are|will|would"
+    r"began|became|saw|called|has|have|had|is|was|were|are|will|would|"
+    # irregular past forms: "Morin sat in the front row and posted a selfie"
+    r"sat|stood|ran|put|got|found|thought|brought|built|bought|sold|paid|spent|struck|wrote|led|"
+    r"fell|rose|hit|cut|grew|drew|drove|flew|knew|threw|wore|chose|spoke|broke|stole|heard|"
+    r"felt|hid|ate|shut|quit|sought|taught|caught|fought"
 )
 # coordinated predicates: "... rejected the plan and called for new talks"
 _AND_VERB = re.compile(r",?\s+and\s+(?:then\s+|also\s+)?(?P<verb>" + _VERB + r")\b")
