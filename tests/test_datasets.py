@@ -107,3 +107,28 @@ def test_detokenize_fever() -> None:
         detokenize_fever("Bad Romance -LRB- song -RRB- is a single , by Gaga 's label .")
         == "Bad Romance (song) is a single, by Gaga's label."
     )
+
+
+@needs_data
+def test_mined_news_pairs_pair_two_outlets_of_one_training_story() -> None:
+    import re
+
+    from factcheck.embed.hashing import HashEmbedder
+    from factcheck.eval.corpus import mined_story_pairs, story_sentences
+    from factcheck.eval.train import is_dev_body
+
+    rows = story_sentences(DATA)
+    assert not any(is_dev_body(body_id) for _, body_id, _ in rows)  # the dev bodies calibrate
+    body_of = {sentence: body_id for _, body_id, sentence in rows}
+    story_of = {sentence: story for story, _, sentence in rows}
+    pairs = mined_story_pairs(DATA, HashEmbedder(), seed=0, neutral=200)
+    kinds = {p.original_label for p in pairs}
+    assert {"mined:paraphrase", "mined:related"} <= kinds and kinds & {"mined:number", "mined:negate", "mined:entity"}
+    for pair in pairs:
+        if pair.label == "supports":
+            # two outlets, one story, and the claim's figures are all in the evidence
+            assert body_of[pair.claim] != body_of[pair.evidence]
+            assert story_of[pair.claim] == story_of[pair.evidence]
+            assert set(re.findall(r"\d+(?:[.,]\d+)*", pair.claim)) <= set(re.findall(r"\d+(?:[.,]\d+)*", pair.evidence))
+        elif pair.label == "refutes":
+            assert pair.claim not in body_of or pair.evidence not in body_of  # one side was changed
