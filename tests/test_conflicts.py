@@ -37,6 +37,8 @@ CONFLICTS = [
     ("Ticket sales went up 8 percent in 2013.", "The club said ticket sales fell 8% in 2013.", "antonym"),
     ("Shares of Dalco gained 3% on Monday.", "Shares of Dalco slipped 3% on Monday after the report.", "antonym"),
     ("The mayor said the fee was too high.", "The mayor said the fee was too low.", "antonym"),
+    # "in May" is the month, with no day next to it
+    ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
 ]
 AGREEMENTS = [
     (
@@ -54,6 +56,7 @@ AGREEMENTS = [
     ),
     ("Some 4,800 people were evacuated.", "About 4,800 people were evacuated from Millbrook."),
     ("Shares of Dalco rose 3% on Monday.", "Shares of Dalco went up 3% on Monday after the report."),
+    ("Mayor Tessa May said the mill may close.", "Mayor Tessa May said in August that the mill may close."),
 ]
 
 

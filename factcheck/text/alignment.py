@@ -164,7 +164,12 @@ def tokenize(text: str) -> list[Token]:
             continue
         elif lower in _MONTH_OF and word[0].isupper() and lower not in ("may", "march"):
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
-        elif lower in ("may", "march") and word[0].isupper() and i > 0 and (_is_day(raw, i + 1) or _is_day(raw, i - 1)):
+        elif (
+            lower in ("may", "march")
+            and word[0].isupper()
+            and i > 0
+            and (_is_day(raw, i + 1) or _is_day(raw, i - 1) or raw[i - 1].lower() in _BEFORE_MONTH or _is_year(raw, i + 1))
+        ):
             tokens.append(Token(word, f"month:{_MONTH_OF[lower]}", "month", _MONTH_OF[lower], **at))
         elif lower in WEEKDAYS:
             tokens.append(Token(word, lower, "weekday", **at))
@@ -212,6 +217,14 @@ def _is_title_case(raw: list[str]) -> bool:
     """A headline in Title Case: nearly every longer word capitalised."""
     words = [w for w in raw if w[0].isalpha() and len(w) > 3]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+# "in May", "since March", "early May": a month, not the modal or the verb
+_BEFORE_MONTH = frozenset("in since until till by early late mid last next from through during of before after".split())
+
+
+def _is_year(raw: list[str], i: int) -> bool:
+    return i < len(raw) and raw[i].isdigit() and len(raw[i]) == 4
 
 
 def _is_day(raw: list[str], i: int) -> bool:
