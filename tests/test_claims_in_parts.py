@@ -29,6 +29,12 @@ def test_relative_clauses_and_coordinated_predicates():
         "The mayor sat in the front row.",
         "The mayor posted a photo of the crowd.",
     ]  # an irregular past form is a verb too
+    # a trailing scene-setting adjunct: the fact is also checked without it
+    assert claim_parts("Dalco shares gained about 2 percent in early trading as the report circulated.") == [
+        "Dalco shares gained about 2 percent in early trading."
+    ]
+    assert claim_parts("The firm cut 500 jobs, citing weak demand.") == ["The firm cut 500 jobs."]
+    assert claim_parts("He left as a hero.") == []
     assert claim_parts("Police arrived at noon, and the crowd dispersed.") == ["Police arrived at noon.", "The crowd dispersed."]
     assert claim_parts("He bought apples, pears, and plums.") == []  # a list, not a clause
     # a clause that opens on a time word is not a fronted time phrase

@@ -38,6 +38,12 @@ _AND_VERB = re.compile(r",?\s+and\s+(?:then\s+|also\s+)?(?P<verb>" + _VERB + r")
 _AND_CLAUSE = re.compile(
     r",\s+(?:and|but|while|whereas)\s+(?P<clause>(?:the|a|an|it|he|she|they|its|his|her|their|this|these|those|[A-Z][\w'’.-]*)\s+\S+\s+\S.*)$"
 )
+# a trailing adjunct that sets the scene rather than states the fact: "... in early trading as the
+# report circulated", "... to Venezuela and Mexico ahead of an OPEC meeting", ", citing ..."
+_TRAILING = re.compile(
+    r"(?:,\s+|\s+)(?:as\s+(?:the|a|an|his|her|its|their|it|he|she|they|investors|analysts|[A-Z]\w+)\b|"
+    r"ahead\s+of|amid|in\s+the\s+wake\s+of|following|despite|in\s+a\s+bid\s+to|citing)\b.*$"
+)
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
 _HELD = "\u2063"  # an invisible separator standing in for a thousands comma while splitting
@@ -94,6 +100,9 @@ def claim_parts(claim: str) -> list[str]:
         parts.insert(0, main)
         if fronted and _words(fronted["rest"]) >= _MIN_WORDS:
             parts.insert(1, fronted["rest"])
+    trailing = _TRAILING.search(core)
+    if trailing and _words(core[: trailing.start()]) >= _MIN_WORDS and re.search(rf"\s(?:{_VERB})\b", core[: trailing.start()]):
+        parts.append(core[: trailing.start()] if not fronted else f"{fronted['front']}, {core[: trailing.start()]}")
     whole = _clean(text.replace(_HELD, ","))
     unique: list[str] = []
     for part in (_clean(p.replace(_HELD, ",")) for p in parts):
