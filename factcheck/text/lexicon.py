@@ -170,6 +170,8 @@ ANTONYM_PAIRS = [
     ("grow", "fall"),
     ("grow", "decline"),
     ("high", "low"),
+    ("up", "lower"),
+    ("down", "higher"),
     # the training-pair generator's opposites (ANTONYM_FORMS), as lemmas: one list for both
     ("large", "small"),
     ("big", "small"),
