@@ -71,6 +71,16 @@ def test_no_conflict_where_statements_agree(claim, evidence):
     assert find_conflict(claim, evidence) is None
 
 
+def test_which_way_a_figure_moved_is_compared_at_a_lower_overlap_for_the_same_name():
+    # little shared wording, the same name, one direction each: a conflict the model may overrule
+    claim = "Dalco shares moved higher before the market opened."
+    conflict = find_conflict(claim, "Dalco shares slipped in premarket trading.")
+    assert conflict is not None and conflict.type == "direction"
+    assert find_conflict(claim, "Other shares slipped in premarket trading.") is None  # no name in common
+    # both directions in the evidence: which one is the claim's is not known
+    assert find_conflict(claim, "Dalco shares rose, then fell back in premarket trading.") is None
+
+
 def test_unrelated_sentences_are_not_compared():
     assert find_conflict("Tomato prices rose 12 percent.", "The dam was built in 1962.") is None
     assert overlap("Tomato prices rose.", "The dam was built.") == 0.0

@@ -298,6 +298,8 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     a, b = tokenize(claim), tokenize(evidence)
     ca, cb = content_words(a), content_words(b)
     if not ca or len(ca & cb) / len(ca) < min_overlap:
+        if ca and len(ca & cb) / len(ca) >= DIRECTION_OVERLAP:
+            return _direction_conflict(a, b)
         return None
     a_core, b_core = _matched_core(a, b)
     return (
@@ -306,6 +308,29 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
         or _date_conflict(a, b)
         or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
     )
+
+
+_UP = frozenset("rise up increase gain climb jump surge grow higher raise".split())
+_DOWN = frozenset("fall down decrease drop decline slip plunge shrink lower cut".split())
+
+
+def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
+    """ "Microsoft stock moved higher" / "shares of Microsoft traded slightly lower": statements
+    that share less wording but say which way the same thing moved. Only when each says one
+    direction and the two name the same company, person or place. Looser than the frame test,
+    so it is not a precise conflict: the model may overrule it."""
+    ups_a, downs_a = [t for t in a if t.norm in _UP], [t for t in a if t.norm in _DOWN]
+    ups_b, downs_b = [t for t in b if t.norm in _UP], [t for t in b if t.norm in _DOWN]
+    names = {t.norm for t in a if t.text[0].isupper() and t.norm not in STOPWORDS} & {
+        t.norm for t in b if t.text[0].isupper() and t.norm not in STOPWORDS
+    }
+    if not names:
+        return None
+    if ups_a and not downs_a and downs_b and not ups_b:
+        return Conflict("direction", ups_a[0].text, downs_b[0].text)
+    if downs_a and not ups_a and ups_b and not downs_b:
+        return Conflict("direction", downs_a[0].text, ups_b[0].text)
+    return None
 
 
 def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
@@ -340,6 +365,7 @@ def _negated_start(tokens: list[Token], start: int) -> int:
     return i if any(t.kind == "negation" for t in tokens[i:start]) else start
 
 
+DIRECTION_OVERLAP = 0.3  # which way a figure moved is compared at this overlap (the subject must match)
 NAME_SWAP_OVERLAP = 0.6  # a swapped name is a conflict only between otherwise near-identical statements
 
 
