@@ -37,6 +37,9 @@ CONFLICTS = [
     ("Ticket sales went up 8 percent in 2013.", "The club said ticket sales fell 8% in 2013.", "antonym"),
     ("Shares of Dalco gained 3% on Monday.", "Shares of Dalco slipped 3% on Monday after the report.", "antonym"),
     ("The mayor said the fee was too high.", "The mayor said the fee was too low.", "antonym"),
+    # a verb and its particle are one verb: "turned down" refuses, "said no to" too
+    ("Dalco accepted the offer from Lynd in 2010.", "Dalco turned down the offer from Lynd in 2010.", "antonym"),
+    ("Dalco said no to the offer from Lynd in 2010.", "Dalco accepted the offer from Lynd in 2010.", "antonym"),
     # "in May" is the month, with no day next to it
     ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
 ]
@@ -77,6 +80,8 @@ def test_which_way_a_figure_moved_is_compared_at_a_lower_overlap_for_the_same_na
     conflict = find_conflict(claim, "Dalco shares slipped in premarket trading.")
     assert conflict is not None and conflict.type == "direction"
     assert find_conflict(claim, "Other shares slipped in premarket trading.") is None  # no name in common
+    assert find_conflict(claim, "Dalco shares were trading down around 0.5% in premarket trading.").type == "direction"
+    assert find_conflict(claim, "Dalco set up a premarket trading desk for its shares.") is None  # "set up" moves nothing
     # both directions in the evidence: which one is the claim's is not known
     assert find_conflict(claim, "Dalco shares rose, then fell back in premarket trading.") is None
 

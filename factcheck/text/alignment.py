@@ -192,7 +192,38 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, lower, "proper", **at))
         else:
             tokens.append(Token(word, lemma(word), "word", **at))
-    return tokens
+    return _phrasal(tokens)
+
+
+# a verb and its particle read as one verb, so the opposites and negations of the lexicon apply:
+# "turned down the offer" refuses it, "said no to" it too, "went up" rises
+_PHRASAL = {
+    ("turn", "down"): "refuse",
+    ("say", "no"): "refuse",
+    ("said", "no"): "refuse",
+    ("go", "up"): "rise",
+    ("go", "down"): "fall",
+    ("shut", "down"): "close",
+    ("step", "down"): "resign",
+    ("call", "off"): "cancel",
+}
+
+
+def _phrasal(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    skip = False
+    for k, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
+        verb = _PHRASAL.get((token.norm, following.text.lower())) if following is not None and token.kind == "word" else None
+        if verb and following is not None:
+            out.append(replace(token, norm=verb, end=following.end))
+            skip = True
+        else:
+            out.append(token)
+    return out
 
 
 _TENS = frozenset(v for v in NUMBER_WORDS.values() if v % 10 == 0 and 20 <= v <= 90)
@@ -310,8 +341,29 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     )
 
 
-_UP = frozenset("rise up increase gain climb jump surge grow higher raise".split())
-_DOWN = frozenset("fall down decrease drop decline slip plunge shrink lower cut".split())
+# particles alone are left out: "set up", "stepped down" say nothing of a figure
+_UP = frozenset("rise increase gain climb jump surge grow higher raise".split())
+_DOWN = frozenset("fall decrease drop decline slip plunge shrink lower cut".split())
+
+
+def _moves(tokens: list[Token], verbs: frozenset[str], particle: str) -> list[Token]:
+    """The words saying a figure moved one way; a bare "up" or "down" only as a figure's move:
+    "was up 2%", "trading down around 0.5%", "closed up", never "set up" or "stepped down"."""
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if t.norm in verbs
+        or (
+            t.norm == particle
+            and (
+                (i > 0 and tokens[i - 1].text.lower() in _MOVED)
+                or (i + 1 < len(tokens) and (tokens[i + 1].kind == "number" or tokens[i + 1].norm in _HEDGES))
+            )
+        )
+    ]
+
+
+_MOVED = frozenset("is are was were been be trading traded trade closed close ended end finished opened".split())
 
 
 def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
@@ -319,8 +371,8 @@ def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     that share less wording but say which way the same thing moved. Only when each says one
     direction and the two name the same company, person or place. Looser than the frame test,
     so it is not a precise conflict: the model may overrule it."""
-    ups_a, downs_a = [t for t in a if t.norm in _UP], [t for t in a if t.norm in _DOWN]
-    ups_b, downs_b = [t for t in b if t.norm in _UP], [t for t in b if t.norm in _DOWN]
+    ups_a, downs_a = _moves(a, _UP, "up"), _moves(a, _DOWN, "down")
+    ups_b, downs_b = _moves(b, _UP, "up"), _moves(b, _DOWN, "down")
     names = {t.norm for t in a if t.text[0].isupper() and t.norm not in STOPWORDS} & {
         t.norm for t in b if t.text[0].isupper() and t.norm not in STOPWORDS
     }
