@@ -135,10 +135,10 @@ def build_training_data_v2(
     return train, dev
 
 
-def build_training_data_v3(
+def build_training_data_mined(
     data_dir: str | Path | None, embedder: object, *, seed: int = 0, replay: int = 15000
 ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
-    """v3: a further pass for a v2 model, on news pairs mined across outlets plus v2 pairs.
+    """Recipe "mined": a further pass for a v2 model, on news pairs mined across outlets plus v2 pairs.
 
     The mined pairs (`mined_story_pairs`) teach paraphrase and a changed fact inside a
     paraphrase; `replay` v2 pairs keep what v2 learned. Same dev sets as v2.

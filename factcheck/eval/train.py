@@ -317,14 +317,14 @@ def train_stance(
         from .corpus import build_training_data_v2
 
         train, dev = build_training_data_v2(data_dir, seed=seed)
-    elif recipe == "v3":
-        from .corpus import build_training_data_v3
+    elif recipe == "mined":
+        from .corpus import build_training_data_mined
 
-        train, dev = build_training_data_v3(data_dir, default_embedder(device=device), seed=seed)
+        train, dev = build_training_data_mined(data_dir, default_embedder(device=device), seed=seed)
     elif recipe == "v1":
         train, dev = build_training_data(data_dir, seed=seed, sources=sources)
     else:
-        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1, v2 or v3.")
+        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1, v2 or mined.")
     if max_pairs is not None:
         train = train[:max_pairs]
     summary: dict[str, Any] = {
