@@ -181,3 +181,12 @@ def test_hybrid_reads_paraphrase_and_keeps_named_conflicts() -> None:
     assert unrelated.label == "neutral"
     for result in (conflict, paraphrase, unstated, unrelated):
         assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6
+
+
+def test_hybrid_reads_the_models_own_probabilities() -> None:
+    # the hybrid names conflicts itself; a model that swapped its labels for a negation rule would
+    # leave the rule nothing to be overruled by
+    from factcheck.stance import HybridStance
+
+    assert HybridStance().model.conflict_override is False
+    assert CrossEncoderStance().conflict_override is True  # `minilm` alone keeps its override

@@ -85,7 +85,9 @@ class HybridStance:
         from .cross_encoder import CrossEncoderStance
 
         self.rules = RulesStance()
-        self.model = CrossEncoderStance(model or None, **options)
+        # the rules here decide and name conflicts themselves; the model must give its own
+        # probabilities, or a negation rule it agrees with could never be overruled
+        self.model = CrossEncoderStance(model or None, **{**options, "conflict_override": False})
         calibration = self.model.calibration  # the thresholds belong to the model they were fitted for
         self.support_threshold = calibration.hybrid_support if support_threshold is None else support_threshold
         self.refute_threshold = calibration.hybrid_refute if refute_threshold is None else refute_threshold
