@@ -40,6 +40,9 @@ CONFLICTS = [
     # a verb and its particle are one verb: "turned down" refuses, "said no to" too
     ("Dalco accepted the offer from Lynd in 2010.", "Dalco turned down the offer from Lynd in 2010.", "antonym"),
     ("Dalco said no to the offer from Lynd in 2010.", "Dalco accepted the offer from Lynd in 2010.", "antonym"),
+    # two of a closed set (nationalities, departments) before the same noun
+    ("The buyer is a Japanese computer maker.", "Chinese computer maker Lynd could make an offer for Dalco.", "entity"),
+    ("Dalco's marketing department leaked the plan.", "Dalco's engineering department leaked the plan.", "entity"),
     # "in May" is the month, with no day next to it
     ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
 ]
@@ -60,6 +63,8 @@ AGREEMENTS = [
     ("Some 4,800 people were evacuated.", "About 4,800 people were evacuated from Millbrook."),
     ("Shares of Dalco rose 3% on Monday.", "Shares of Dalco went up 3% on Monday after the report."),
     ("Mayor Tessa May said the mill may close.", "Mayor Tessa May said in August that the mill may close."),
+    ("A Chinese computer maker could bid.", "Chinese computer maker Lynd could bid, a Japanese rival said."),
+    ("American and British officials met.", "British and French officials met."),
 ]
 
 

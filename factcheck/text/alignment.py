@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
-from .lexicon import ANTONYM_PAIRS, IRREGULAR_LEMMAS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from .lexicon import ANTONYM_PAIRS, DEPARTMENTS, IRREGULAR_LEMMAS, MONTHS, NATIONALITIES, NUMBER_WORDS, WEEKDAYS
 
 NEGATION_CUES = frozenset(
     "not no never none nobody nothing neither nor cannot n't didn't doesn't don't isn't wasn't "
@@ -330,11 +330,12 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     ca, cb = content_words(a), content_words(b)
     if not ca or len(ca & cb) / len(ca) < min_overlap:
         if ca and len(ca & cb) / len(ca) >= DIRECTION_OVERLAP:
-            return _direction_conflict(a, b)
+            return _direction_conflict(a, b) or _modifier_swap(a, b)
         return None
     a_core, b_core = _matched_core(a, b)
     return (
-        _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
+        _modifier_swap(a, b)
+        or _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
         or _date_conflict(a, b)
         or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
@@ -364,6 +365,27 @@ def _moves(tokens: list[Token], verbs: frozenset[str], particle: str) -> list[To
 
 
 _MOVED = frozenset("is are was were been be trading traded trade closed close ended end finished opened".split())
+
+
+_MODIFIER_CLASS = {word: cls for cls in (NATIONALITIES, DEPARTMENTS) for word in cls}
+
+
+def _modifier_swap(a: list[Token], b: list[Token]) -> Conflict | None:
+    """ "a Japanese computer maker" / "Chinese computer maker Lenovo", "Apple's marketing
+    department" / "an unnamed engineering department": two of a closed set of modifiers
+    (nationalities, departments) before the same noun, where the evidence never uses the
+    claim's."""
+    words_b = {t.text.lower() for t in b}
+    for i, t in enumerate(a[:-1]):
+        word = t.text.lower()
+        kind = _MODIFIER_CLASS.get(word)
+        head = a[i + 1].norm
+        if kind is None or word in words_b or head in STOPWORDS:
+            continue
+        for j, u in enumerate(b[:-1]):
+            if _MODIFIER_CLASS.get(u.text.lower()) is kind and b[j + 1].norm == head:
+                return Conflict("entity", f"{t.text} {a[i + 1].text}", f"{u.text} {b[j + 1].text}")
+    return None
 
 
 def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:

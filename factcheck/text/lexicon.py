@@ -382,3 +382,20 @@ ANTONYM_FORMS = [
     ("pass", "fail"),
     ("healthy", "sick"),
 ]
+
+# Words that name one of a closed set: two of them before the same noun ("a Japanese computer
+# maker" / "a Chinese computer maker", "the marketing department" / "the engineering department")
+# name different things, so the slot rules read the swap as a conflict.
+NATIONALITIES = frozenset(
+    "american british english scottish welsh irish canadian mexican brazilian argentine argentinian chilean "
+    "colombian venezuelan cuban french german italian spanish portuguese dutch belgian swiss austrian swedish "
+    "norwegian danish finnish icelandic polish czech hungarian romanian bulgarian greek turkish russian "
+    "ukrainian belarusian chinese japanese korean taiwanese vietnamese thai indonesian malaysian filipino "
+    "singaporean indian pakistani afghan bangladeshi iranian iraqi syrian lebanese israeli palestinian "
+    "jordanian saudi emirati qatari kuwaiti yemeni egyptian libyan tunisian algerian moroccan nigerian "
+    "kenyan ethiopian somali sudanese ghanaian south-african australian zealander".split()
+)
+DEPARTMENTS = frozenset(
+    "marketing engineering sales finance legal design research hardware software retail operations "
+    "security communications accounting advertising editorial".split()
+)
