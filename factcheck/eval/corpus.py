@@ -273,7 +273,7 @@ def mined_story_pairs(
                 break
         if len(_content(long)) >= 1.5 * len(_content(short)) and rng.random() < 0.3:
             pairs.append(LabeledPair(long, short, "neutral", "train", group, "mined:says-more"))
-    for story, a, b in rng.sample(related, min(neutral, len(related))):
-        pairs.append(LabeledPair(a, b, "neutral", "train", f"mined:{story}", "mined:related"))
+    for story, first, second in rng.sample(related, min(neutral, len(related))):
+        pairs.append(LabeledPair(first, second, "neutral", "train", f"mined:{story}", "mined:related"))
     rng.shuffle(pairs)
     return pairs
