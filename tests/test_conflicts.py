@@ -85,6 +85,9 @@ def test_which_way_a_figure_moved_is_compared_at_a_lower_overlap_for_the_same_na
     conflict = find_conflict(claim, "Dalco shares slipped in premarket trading.")
     assert conflict is not None and conflict.type == "direction"
     assert find_conflict(claim, "Other shares slipped in premarket trading.") is None  # no name in common
+    assert (
+        find_conflict("Dalco stock moved higher before the open on Monday.", "Lynd stock slipped in trading on Monday.") is None
+    )  # a day is no name
     assert find_conflict(claim, "Dalco shares were trading down around 0.5% in premarket trading.").type == "direction"
     assert find_conflict(claim, "Dalco set up a premarket trading desk for its shares.") is None  # "set up" moves nothing
     # both directions in the evidence: which one is the claim's is not known

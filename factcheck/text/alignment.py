@@ -388,6 +388,11 @@ def _modifier_swap(a: list[Token], b: list[Token]) -> Conflict | None:
     return None
 
 
+def _is_name(token: Token) -> bool:
+    """A capitalised word that names something: not a function word, not a day or a month."""
+    return token.text[0].isupper() and token.norm not in STOPWORDS and token.kind in ("word", "proper")
+
+
 def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     """ "Microsoft stock moved higher" / "shares of Microsoft traded slightly lower": statements
     that share less wording but say which way the same thing moved. Only when each says one
@@ -395,9 +400,7 @@ def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     so it is not a precise conflict: the model may overrule it."""
     ups_a, downs_a = _moves(a, _UP, "up"), _moves(a, _DOWN, "down")
     ups_b, downs_b = _moves(b, _UP, "up"), _moves(b, _DOWN, "down")
-    names = {t.norm for t in a if t.text[0].isupper() and t.norm not in STOPWORDS} & {
-        t.norm for t in b if t.text[0].isupper() and t.norm not in STOPWORDS
-    }
+    names = {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}
     if not names:
         return None
     if ups_a and not downs_a and downs_b and not ups_b:
