@@ -13,7 +13,17 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
-from .lexicon import ANTONYM_PAIRS, DEPARTMENTS, IRREGULAR_LEMMAS, MONTHS, NATIONALITIES, NUMBER_WORDS, WEEKDAYS
+from .lexicon import (
+    ANTONYM_PAIRS,
+    DEPARTMENTS,
+    IRREGULAR_LEMMAS,
+    MONTHS,
+    MOVES_DOWN,
+    MOVES_UP,
+    NATIONALITIES,
+    NUMBER_WORDS,
+    WEEKDAYS,
+)
 
 NEGATION_CUES = frozenset(
     "not no never none nobody nothing neither nor cannot n't didn't doesn't don't isn't wasn't "
@@ -328,23 +338,21 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     """
     a, b = tokenize(claim), tokenize(evidence)
     ca, cb = content_words(a), content_words(b)
-    if not ca or len(ca & cb) / len(ca) < min_overlap:
-        if ca and len(ca & cb) / len(ca) >= DIRECTION_OVERLAP:
+    if not ca:
+        return None
+    shared = len(ca & cb) / len(ca)
+    if shared < min_overlap:
+        if shared >= DIRECTION_OVERLAP:
             return _direction_conflict(a, b) or _modifier_swap(a, b)
         return None
     a_core, b_core = _matched_core(a, b)
     return (
         _modifier_swap(a, b)
-        or _aligned_conflict(a, b, names=len(ca & cb) / len(ca) >= NAME_SWAP_OVERLAP)
+        or _aligned_conflict(a, b, names=shared >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
         or _date_conflict(a, b)
         or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
     )
-
-
-# particles alone are left out: "set up", "stepped down" say nothing of a figure
-_UP = frozenset("rise increase gain climb jump surge grow higher raise".split())
-_DOWN = frozenset("fall decrease drop decline slip plunge shrink lower cut".split())
 
 
 def _moves(tokens: list[Token], verbs: frozenset[str], particle: str) -> list[Token]:
@@ -398,11 +406,10 @@ def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     that share less wording but say which way the same thing moved. Only when each says one
     direction and the two name the same company, person or place. Looser than the frame test,
     so it is not a precise conflict: the model may overrule it."""
-    ups_a, downs_a = _moves(a, _UP, "up"), _moves(a, _DOWN, "down")
-    ups_b, downs_b = _moves(b, _UP, "up"), _moves(b, _DOWN, "down")
-    names = {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}
-    if not names:
+    if not {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}:
         return None
+    ups_a, downs_a = _moves(a, MOVES_UP, "up"), _moves(a, MOVES_DOWN, "down")
+    ups_b, downs_b = _moves(b, MOVES_UP, "up"), _moves(b, MOVES_DOWN, "down")
     if ups_a and not downs_a and downs_b and not ups_b:
         return Conflict("direction", ups_a[0].text, downs_b[0].text)
     if downs_a and not ups_a and ups_b and not downs_b:

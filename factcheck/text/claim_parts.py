@@ -44,6 +44,7 @@ _TRAILING = re.compile(
     r"(?:,\s+|\s+)(?:as\s+(?:the|a|an|his|her|its|their|it|he|she|they|investors|analysts|[A-Z]\w+)\b|"
     r"ahead\s+of|amid|in\s+the\s+wake\s+of|following|despite|in\s+a\s+bid\s+to|citing)\b.*$"
 )
+_HAS_VERB = re.compile(r"\s(?:" + _VERB + r")\b")
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
 _HELD = "\u2063"  # an invisible separator standing in for a thousands comma while splitting
@@ -100,9 +101,10 @@ def claim_parts(claim: str) -> list[str]:
         parts.insert(0, main)
         if fronted and _words(fronted["rest"]) >= _MIN_WORDS:
             parts.insert(1, fronted["rest"])
-    trailing = _TRAILING.search(core)
-    if trailing and _words(core[: trailing.start()]) >= _MIN_WORDS and re.search(rf"\s(?:{_VERB})\b", core[: trailing.start()]):
-        parts.append(core[: trailing.start()] if not fronted else f"{fronted['front']}, {core[: trailing.start()]}")
+    if trailing := _TRAILING.search(core):
+        scene_free = core[: trailing.start()]
+        if _words(scene_free) >= _MIN_WORDS and _HAS_VERB.search(scene_free):
+            parts.append(f"{fronted['front']}, {scene_free}" if fronted else scene_free)
     whole = _clean(text.replace(_HELD, ","))
     unique: list[str] = []
     for part in (_clean(p.replace(_HELD, ",")) for p in parts):

@@ -1,4 +1,4 @@
-"""The one word list: month and weekday names, number words, antonyms.
+"""The one word list: month and weekday names, number words, antonyms, directions, nationalities.
 
 Shared by ingest (dates), the slot aligner (text/alignment.py) and the training-pair generator
 (eval/pairs.py), so they read a month or a number word the same way.
@@ -382,6 +382,11 @@ ANTONYM_FORMS = [
     ("pass", "fail"),
     ("healthy", "sick"),
 ]
+
+# Which way a figure moved, as lemmas (the `direction` rule of the slot aligner). The particles
+# alone are left out: "set up", "stepped down" say nothing of a figure.
+MOVES_UP = frozenset("rise increase gain climb jump surge grow higher raise".split())
+MOVES_DOWN = frozenset("fall decrease drop decline slip plunge shrink lower cut".split())
 
 # Words that name one of a closed set: two of them before the same noun ("a Japanese computer
 # maker" / "a Chinese computer maker", "the marketing department" / "the engineering department")
