@@ -19,6 +19,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 _HALF = re.compile(r" and a half\b", re.IGNORECASE)
 _SCALE = re.compile(r" (thousand|million|billion|trillion)\b", re.IGNORECASE)
 _DOLLARS = re.compile(r" (?:US |U\.S\. )?dollars\b", re.IGNORECASE)
+_CENTS = re.compile(r" cents?\b", re.IGNORECASE)
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # "one point four billion": the digits after the point, each a word
 _POINT = re.compile(r" point((?: (?:" + "|".join(_DIGIT_WORDS) + r"))+)\b", re.IGNORECASE)
@@ -121,25 +122,30 @@ def _number_at(text: str, words: list[re.Match[str]], i: int) -> tuple[int, int,
     dollars = _DOLLARS.match(text, end)
     if dollars:
         written, end = "$" + written, dollars.end()
-        cents = _cents(text, words, end) if not scale and value == int(value) else None
-        if cents:
-            written, end = f"{written}.{cents[0]:02d}", cents[1]
-    while j < len(words) and words[j].start() < end:
-        j += 1
+    j = _next_word(words, j, end)
+    if dollars and not scale and value == int(value) and (cents := _cents(text, words, j, end)):
+        written, end = f"{written}.{cents[0]:02d}", cents[1]
+        j = _next_word(words, j, end)
     return words[i].start(), end, written, j
 
 
-def _cents(text: str, words: list[re.Match[str]], end: int) -> tuple[int, int] | None:
-    """ "nine dollars forty-nine": the cents after an amount in dollars, as (cents, end)."""
-    following = next((k for k, word in enumerate(words) if word.start() > end), None)
-    if following is None or text[end : words[following].start()] != " ":
+def _next_word(words: list[re.Match[str]], j: int, end: int) -> int:
+    """The index of the first word, from `j` on, that starts at or after offset `end`."""
+    while j < len(words) and words[j].start() < end:
+        j += 1
+    return j
+
+
+def _cents(text: str, words: list[re.Match[str]], j: int, end: int) -> tuple[int, int] | None:
+    """ "nine dollars forty-nine": the cents right after an amount in dollars that ends at
+    `end` (word `j` is the next), as (cents, end)."""
+    if j >= len(words) or text[end : words[j].start()] != " ":
         return None
-    found = _number_at(text, words, following)
-    if found is None or "$" in found[2] or not found[2].isdigit() or not 0 < int(found[2]) < 100:
+    found = _number_at(text, words, j)
+    if found is None or not found[2].isdigit() or not 0 < int(found[2]) < 100:  # "$4" is no cents
         return None
-    cents_end = found[1]
-    word = re.compile(r" cents?\b", re.IGNORECASE).match(text, cents_end)
-    return int(found[2]), word.end() if word else cents_end
+    word = _CENTS.match(text, found[1])
+    return int(found[2]), word.end() if word else found[1]
 
 
 def _written(value: float, scale: str | None) -> str:
