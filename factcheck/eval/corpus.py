@@ -25,7 +25,7 @@ from .datasets import (
     load_paws_x_en,
     load_taxinli,
 )
-from .pairs import split_sentences
+from .pairs import split_sentences, usable_sentence
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -194,7 +194,7 @@ def story_sentences(data_dir: str | Path | None) -> list[tuple[str, str, str]]:
             continue
         for body_id in sorted(bodies):
             for sentence in kept[body_id]:
-                if 6 <= len(sentence.split()) <= 45 and not sentence.endswith("?") and sentence[:1].isalnum():
+                if usable_sentence(sentence) and len(sentence.split()) <= 45:
                     rows.append((f"story{number}", body_id, sentence))
     return rows
 
@@ -225,7 +225,7 @@ def mined_story_pairs(
     """
     import numpy as np
 
-    from .pairs import change_date, change_number, find_entities, negate, swap_antonym, swap_entity
+    from .pairs import change_fact, find_entities
 
     rng = random.Random(seed)
     rows = story_sentences(data_dir)
@@ -251,22 +251,17 @@ def mined_story_pairs(
                         paraphrases.append((story, short, long))
                 elif related_band[0] <= similarity[a, b] < related_band[1]:
                     related.append((story, rows[i][2], rows[j][2]))
-    pool: dict[str, list[str]] = {}
+    found: dict[str, set[str]] = {}
     for story, _, sentence in rows:
-        pool.setdefault(story, []).extend(find_entities(sentence))
+        found.setdefault(story, set()).update(find_entities(sentence))
+    pool = {story: sorted(names) for story, names in found.items()}
     pairs = []
     edits = ("number", "date", "antonym", "negate", "entity")
     for story, short, long in paraphrases:
         group = f"mined:{story}"
         pairs.append(LabeledPair(short, long, "supports", "train", group, "mined:paraphrase"))
         for kind in rng.sample(edits, len(edits)):
-            changed = {
-                "number": lambda: change_number(short, rng),
-                "date": lambda: change_date(short, rng),
-                "antonym": lambda: swap_antonym(short, rng),
-                "negate": lambda: negate(short, rng),
-                "entity": lambda: swap_entity(short, sorted(set(pool[story])), rng),
-            }[kind]()
+            changed = change_fact(kind, short, pool[story], rng)
             if changed and changed != short:
                 claim, evidence = (changed, long) if rng.random() < 0.7 else (long, changed)
                 pairs.append(LabeledPair(claim, evidence, "refutes", "train", group, "mined:" + kind))

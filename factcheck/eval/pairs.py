@@ -512,7 +512,15 @@ _REFUTERS = ("negate", "antonym", "number", "date", "entity", "denial")
 _SUPPORTERS = ("sub_clause", "paraphrase", "near_duplicate")
 
 
-def _usable(sentence: str) -> bool:
+def change_fact(kind: str, sentence: str, pool: Sequence[str], rng: random.Random) -> str | None:
+    """`sentence` with one fact changed by `kind` (negate, antonym, number, date, or entity from
+    `pool`), or None when it has no such slot."""
+    if kind == "entity":
+        return swap_entity(sentence, pool, rng)
+    return {"negate": negate, "antonym": swap_antonym, "number": change_number, "date": change_date}[kind](sentence, rng)
+
+
+def usable_sentence(sentence: str) -> bool:
     words = len(sentence.split())
     return 6 <= words <= 60 and not sentence.endswith("?") and sentence[:1].isalnum()
 
@@ -536,7 +544,7 @@ def generate_pairs(
 
     for story_id, sentences in stories:
         group = f"gen:{story_id}"
-        usable = [s for s in sentences if _usable(s)]
+        usable = [s for s in sentences if usable_sentence(s)]
         for index, sentence in enumerate(usable):
             # refuting claim
             for kind in rng.sample(_REFUTERS, len(_REFUTERS)):
@@ -545,13 +553,7 @@ def generate_pairs(
                         add(sentence, wrap_denial(sentence, rng), "refutes", kind, group)
                         break
                     continue
-                changed = {
-                    "negate": lambda: negate(sentence, rng),
-                    "antonym": lambda: swap_antonym(sentence, rng),
-                    "number": lambda: change_number(sentence, rng),
-                    "date": lambda: change_date(sentence, rng),
-                    "entity": lambda: swap_entity(sentence, pool, rng),
-                }[kind]()
+                changed = change_fact(kind, sentence, pool, rng)
                 if changed and changed != sentence:
                     if rng.random() < 0.25:
                         changed = restyle(changed, rng)  # the form must not decide the label

@@ -313,6 +313,7 @@ def train_stance(
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
 
+    embedder = None  # loaded once: the mined recipe needs it first, calibration last
     if recipe == "v2":
         from .corpus import build_training_data_v2
 
@@ -320,7 +321,8 @@ def train_stance(
     elif recipe == "mined":
         from .corpus import build_training_data_mined
 
-        train, dev = build_training_data_mined(data_dir, default_embedder(device=device), seed=seed)
+        embedder = default_embedder(device=device)
+        train, dev = build_training_data_mined(data_dir, embedder, seed=seed)
     elif recipe == "v1":
         train, dev = build_training_data(data_dir, seed=seed, sources=sources)
     else:
@@ -430,7 +432,8 @@ def train_stance(
         forward = classifier.logits([(p.claim, p.evidence) for p in pairs])
         reverse = classifier.logits([(p.evidence, p.claim) for p in pairs])
         dev_logits[name] = (forward, reverse)
-    embedder = default_embedder(device=device)  # the pipeline's embedder, also when training goes on from a stance model
+    if embedder is None:  # the pipeline's embedder, also when training goes on from a stance model
+        embedder = default_embedder(device=device)
     related = fit_related_threshold(data_dir, embedder, seed=seed)
     calibration, info = calibrate(dev_logits, dev, max_length=max_length, related_threshold=related)
     calibration.save(output)
