@@ -9,7 +9,7 @@ Stance = Literal["supports", "refutes", "neutral"]
 VerdictLabel = Literal["supported", "contradicted", "disputed", "unverified"]
 STANCES: tuple[Stance, ...] = ("supports", "refutes", "neutral")
 VERDICTS: tuple[VerdictLabel, ...] = ("contradicted", "disputed", "supported", "unverified")
-CONFLICT_TYPES = ("number", "date", "place", "negation", "antonym", "direction", "entity", "denial", "other")
+CONFLICT_TYPES = ("number", "figure", "date", "place", "negation", "antonym", "direction", "entity", "denial", "other")
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,25 @@ def test_the_report_says_which_part_evidence_speaks_to_and_marks_a_plan():
     data = report_json([Verdict(claim, "supported", 0.8, [part, plan], "")])
     evidence = data["claims"][0]["evidence"]
     assert evidence[0]["part"] == "Fernlow is a port of 90,000 people." and evidence[1]["hedge"] == "planned"
+
+
+def test_a_statement_without_the_frame_that_reports_it():
+    from factcheck.text.reporting import unreported
+
+    assert unreported("Engineers were moved to other divisions at Dalco, according to the report.") == (
+        "Engineers were moved to other divisions at Dalco."
+    )
+    assert (
+        unreported("The Lynd government reportedly stopped the takeover of Dalco.")
+        == "The Lynd government stopped the takeover of Dalco."
+    )
+    assert unreported("According to Benzinga, Dalco would offer $18 a share.") == "Dalco would offer $18 a share."
+    assert (
+        unreported("TechCrunch reports that Dalco plans to close the streaming service.")
+        == "Dalco plans to close the streaming service."
+    )
+    assert unreported("The fire is now under control, a security source said on Wednesday.") == "The fire is now under control."
+    # doubt and denial stay: they change what the sentence says
+    assert unreported("It is unclear whether the deal will go ahead.") == "It is unclear whether the deal will go ahead."
+    assert unreported("Dalco denied that it plans to close the mill.") == "Dalco denied that it plans to close the mill."
+    assert unreported("Things went according to plan.") == "Things went according to plan."

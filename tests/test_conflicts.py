@@ -45,6 +45,13 @@ CONFLICTS = [
     ("Dalco's marketing department leaked the plan.", "Dalco's engineering department leaked the plan.", "entity"),
     # "in May" is the month, with no day next to it
     ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
+    # "unconfirmed" is not confirmed, "declined to comment" confirms nothing
+    (
+        "The ministry confirmed the closure of the mill.",
+        "The ministry declined to comment on the closure of the mill.",
+        "negation",
+    ),
+    ("Dalco confirmed the closure of its mills.", "Dalco has not confirmed the closure of its mills.", "negation"),
 ]
 AGREEMENTS = [
     (
@@ -65,6 +72,8 @@ AGREEMENTS = [
     ("Mayor Tessa May said the mill may close.", "Mayor Tessa May said in August that the mill may close."),
     ("A Chinese computer maker could bid.", "Chinese computer maker Lynd could bid, a Japanese rival said."),
     ("American and British officials met.", "British and French officials met."),
+    # "unable to confirm" says what "isn't able to confirm" says
+    ("Dalco said it was unable to confirm the reports.", "Dalco said it isn't able to confirm the reports."),
 ]
 
 
@@ -92,6 +101,67 @@ def test_which_way_a_figure_moved_is_compared_at_a_lower_overlap_for_the_same_na
     assert find_conflict(claim, "Dalco set up a premarket trading desk for its shares.") is None  # "set up" moves nothing
     # both directions in the evidence: which one is the claim's is not known
     assert find_conflict(claim, "Dalco shares rose, then fell back in premarket trading.") is None
+
+
+def test_a_figure_is_compared_in_looser_wording_when_it_measures_the_same_thing():
+    # little shared wording, the same name, the same kind of figure near the same words
+    claim = "Dalco paid 3.2 billion dollars for Lynd."
+    conflict = find_conflict(claim, "Earlier this year, Dalco bought Lynd Mills and Lynd Foods for $3 billion.")
+    assert conflict is not None and (conflict.type, conflict.claim_span, conflict.evidence_span) == ("figure", "3.2", "3")
+    assert (
+        find_conflict(
+            "Lynd has raised seventy-seven million dollars from investors.",
+            "Lynd was founded in 2010 and has raised about $67 million.",
+        ).type
+        == "figure"
+    )
+    # a bound, a figure of another size, another moment, the claim's other figure, a hypothetical
+    assert (
+        find_conflict(
+            "Dalco agreed to pay $2.5 billion for Lynd.", "Dalco is in talks to buy Lynd in a deal worth more than $2 billion."
+        )
+        is None
+    )
+    assert (
+        find_conflict("A Lynd subscription costs ten dollars a month.", "Lynd was part of the $3 billion purchase Dalco made.")
+        is None
+    )
+    assert (
+        find_conflict(
+            "Dalco stock ended Friday's session up about two percent.", "Dalco shares rose more than 3 percent on Monday."
+        )
+        is None
+    )
+    assert (
+        find_conflict(
+            "Dalco would open at fifteen dollars a share and end near eighteen.", "Dalco hopes to buy Lynd for about $18 a share."
+        )
+        is None
+    )
+    assert (
+        find_conflict(
+            "Four more teams would give the Dalco league thirty-four clubs, nine of them in Lynd.",
+            "With sixteen teams in the east, taking in two more teams would make sense for the Dalco league.",
+        )
+        is None
+    )
+
+
+def test_possessives_and_plurals_read_as_their_word():
+    from factcheck.text.alignment import lemma, tokenize
+
+    assert [t.norm for t in tokenize("IBM's board met. The board of IBM’s rival met.") if t.text.startswith("IBM")] == [
+        "ibm",
+        "ibm",
+    ]
+    assert [t.kind for t in tokenize("Shares ended Friday's session higher.") if t.text.startswith("Friday")] == ["weekday"]
+    assert [lemma(w) for w in ("pipelines", "sales", "taxes", "watches", "closes")] == [
+        "pipeline",
+        "sale",
+        "tax",
+        "watch",
+        "close",
+    ]
 
 
 def test_unrelated_sentences_are_not_compared():

@@ -190,3 +190,17 @@ def test_hybrid_reads_the_models_own_probabilities() -> None:
 
     assert HybridStance().model.conflict_override is False
     assert CrossEncoderStance().conflict_override is True  # `minilm` alone keeps its override
+
+
+@pytest.mark.slow  # loads the shipped stance model
+def test_hybrid_reads_what_a_report_states() -> None:
+    # the model reads "reportedly" as a reason for neutral; the hybrid also reads the statement
+    # without its reporting frame, and the aggregate weighs the report as a report
+    from factcheck.stance import load_stance_model
+
+    pair = (
+        "The Lynd government blocked Dalco's takeover of Mirren.",
+        "The Lynd government reportedly blocked Dalco's takeover of Mirren due to security concerns.",
+    )
+    assert CrossEncoderStance().classify_batch([pair])[0].label != "supports"
+    assert load_stance_model("hybrid").classify_batch([pair])[0].label == "supports"

@@ -100,7 +100,7 @@ class HybridStance:
         pairs = [(digits(claim), digits(evidence)) for claim, evidence in pairs]  # one form for rules and model
         results = self.rules.classify_batch(pairs)
         ask = [i for i, r in enumerate(results) if not (r.label == "refutes" and r.conflict_type in self.PRECISE_CONFLICTS)]
-        for i, learned in zip(ask, self.model.classify_batch([pairs[i] for i in ask])):
+        for i, learned in zip(ask, self._read([pairs[i] for i in ask])):
             p = learned.probabilities
             # a report that calls the claim a hoax, or denies it, disputes it when the model
             # leans that way at all ("Comcast denies it will cut off customers who use Tor")
@@ -128,6 +128,21 @@ class HybridStance:
                 results[i] = StanceResult("refutes", p, "denial")
             else:
                 results[i] = StanceResult("neutral", p)
+        return results
+
+    def _read(self, pairs: list[tuple[str, str]]) -> list[StanceResult]:
+        """The model's reading of each pair as written, or of what the two sentences state without
+        their reporting frames where that reads as more support: the model takes "reportedly" or
+        "according to the report" for a reason to be neutral, while whether a report counts as
+        much as a plain statement is the aggregate's call (`aggregate.hedge`)."""
+        from ..text.reporting import unreported
+
+        results = self.model.classify_batch(pairs)
+        stated = [(unreported(claim), unreported(evidence)) for claim, evidence in pairs]
+        reread = [k for k, pair in enumerate(pairs) if stated[k] != pair]
+        for k, plain in zip(reread, self.model.classify_batch([stated[k] for k in reread])):
+            if plain.probabilities["supports"] > results[k].probabilities["supports"]:
+                results[k] = plain
         return results
 
 

@@ -69,12 +69,16 @@ _NEGATING_PHRASES = {
     "fails": {"to"},
     "refused": {"to"},
     "refuses": {"to"},
+    "unable": {"to"},  # "was unable to confirm" says what "isn't able to confirm" says
+    "declined": {"to"},
+    "declines": {"to"},
     "deny": _DENIED,
     "denies": _DENIED,
     "denied": _DENIED,
     "denying": _DENIED,
     "dismissed": {"reports", "claims", "rumors", "rumours", "suggestions", "speculation"},
 }
+_NEGATED_PARTICIPLES = {"unconfirmed": "confirm", "unverified": "verify"}
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
 
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
@@ -92,12 +96,14 @@ class Token:
 
 def lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
-    w = word.lower().replace("’", "'")
+    w = word.lower().replace("’", "'").removesuffix("'s")  # "IBM's" is IBM, wherever it stands
     if w in IRREGULAR_LEMMAS:
         return IRREGULAR_LEMMAS[w]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if suffix == "s" and w.endswith(("ss", "us", "is")):
             break  # "pass", "dangerous", "crisis" are not plurals
+        if suffix == "es" and not w[:-2].endswith(("s", "x", "z", "ch", "sh")):
+            continue  # "pipelines" loses only its "s": "-es" is a suffix after a hiss ("taxes", "watches")
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             stem = w[: -len(suffix)] + repl
             if suffix in ("ing", "ed") and len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "sl":
@@ -155,7 +161,7 @@ def tokenize(text: str) -> list[Token]:
     headline = _is_title_case(raw)
     for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
         at = {"start": match.start(), "end": match.end()}
-        lower = word.lower().replace("’", "'")
+        lower = word.lower().replace("’", "'").removesuffix("'s")  # "Friday's" is Friday, "IBM's" IBM
         if word[0].isdigit():
             number = float(word.rstrip("%").replace(",", ""))
             if word.isdigit() and len(word) == 4 and 1900 <= number <= 2100:
@@ -185,6 +191,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, lower, "weekday", **at))
         elif lower == "no" and i + 1 < len(raw) and raw[i + 1].lower() in _NOT_NEGATING_AFTER_NO:
             tokens.append(Token(word, lower, "word", **at))  # "no matter what", "no doubt"
+        elif lower in _NEGATED_PARTICIPLES:  # "unconfirmed reports": not confirmed
+            tokens.append(Token(word, "not", "negation", **at))
+            tokens.append(Token(word, _NEGATED_PARTICIPLES[lower], "word", **at))
+        elif lower in ("comment", "comments", "commented", "commenting") and any(t.kind == "negation" for t in tokens[-2:]):
+            tokens.append(Token(word, "confirm", "word", **at))  # "declined to comment", "does not comment": no confirmation
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation", **at))
         elif lower in _NEGATING_PHRASES and (
@@ -343,7 +354,7 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     shared = len(ca & cb) / len(ca)
     if shared < min_overlap:
         if shared >= DIRECTION_OVERLAP:
-            return _direction_conflict(a, b) or _modifier_swap(a, b)
+            return _direction_conflict(a, b) or _modifier_swap(a, b) or _figure_conflict(claim, a, evidence, b)
         return None
     a_core, b_core = _matched_core(a, b)
     return (
@@ -415,6 +426,92 @@ def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     if downs_a and not ups_a and ups_b and not downs_b:
         return Conflict("direction", downs_a[0].text, ups_b[0].text)
     return None
+
+
+_CURRENCY_WORDS = frozenset("dollar euro pound yen yuan".split())
+_PERCENT_WORDS = frozenset("percent pct".split())
+# a figure said as a bound: "more than $2 billion" allows $2.5 billion, "nearly 2,000" allows 1,950
+_AT_LEAST = frozenset("more over least above exceed exceeding upwards".split())
+_AT_MOST = frozenset("less fewer under below nearly almost".split())
+FIGURE_WINDOW = 4  # content words either side of a figure that say what it measures
+
+
+def _figures(text: str, tokens: list[Token]) -> list[tuple[float, str, str, int]]:
+    """(value, unit, bound, index) of each number that measures something: money ("$3 billion",
+    "3 billion dollars"), a percentage, or a count of the content word after it ("12,000 seats").
+    bound: "min" / "max" when the figure is said as a bound, "~" when hedged, "" when exact."""
+    out = []
+    for i, t in enumerate(tokens):
+        if t.kind != "number" or t.value is None:
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.start > 0 and text[t.start - 1] in "$£€¥":
+            unit = "money"
+        elif t.text.endswith("%") or (following is not None and following.norm in _PERCENT_WORDS):
+            unit = "percent"
+        elif following is not None and following.norm in _CURRENCY_WORDS:
+            unit = "money"
+        elif following is not None and following.kind in ("word", "proper") and following.norm not in STOPWORDS:
+            unit = following.norm
+        else:
+            continue
+        before = {u.norm for u in tokens[max(0, i - 2) : i]}
+        bound = "min" if before & _AT_LEAST else "max" if before & _AT_MOST else "~" if before & _HEDGES else ""
+        out.append((t.value, unit, bound, i))
+    return out
+
+
+def _figure_agrees(claimed: float, claimed_bound: str, stated: float, stated_bound: str) -> bool:
+    """Whether two figures can both hold: within a bound either states ("more than 2" allows
+    2.5), or equal (within 10% where either is hedged)."""
+    for value, bound, other in ((claimed, claimed_bound, stated), (stated, stated_bound, claimed)):
+        if (bound == "min" and other >= value) or (bound == "max" and other <= value):
+            return True
+    return _numbers_agree([claimed], [stated], hedged=bool(claimed_bound or stated_bound))
+
+
+def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) -> Conflict | None:
+    """ "Apple paid $3.2 billion for Beats" / "Apple bought Beats Music and Beats Electronics for
+    $3 billion": statements in looser wording that give the same kind of figure (money, a
+    percentage, a count of the same thing) for the same measure, with values that cannot both
+    hold. Only when the two name the same company, person or place and the words around the two
+    figures share one. Looser than the frame test, so not a precise conflict: the model may
+    overrule it."""
+    if not {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}:
+        return None
+    figures_b = _figures(evidence, b)
+    if not figures_b:
+        return None
+
+    def around(tokens: list[Token], i: int) -> set[str]:
+        near = tokens[max(0, i - FIGURE_WINDOW) : i] + tokens[i + 1 : i + 1 + FIGURE_WINDOW]
+        return {t.norm for t in near if t.kind in ("word", "proper") and t.norm not in STOPWORDS}
+
+    when_a, when_b = {t.norm for t in a if t.kind in _WHEN}, {t.norm for t in b if t.kind in _WHEN}
+    if when_a and when_b and not when_a & when_b:
+        return None  # "ended Friday's session up 2%" / "rose 3% on Monday": two moments, two figures
+    figures_a = _figures(claim, a)
+    stated_a = {t.value for t in a if t.kind == "number"}
+    for value, unit, bound, i in figures_a:
+        same_unit = [f for f in figures_b if f[1] == unit]
+        if not same_unit or any(_figure_agrees(value, bound, v, bd) for v, _, bd, _ in same_unit):
+            continue
+        words = around(a, i) - {unit}
+        for v, _, _, j in same_unit:
+            if (
+                max(value, v) <= FIGURE_RATIO * min(value, v)  # "$10 a month" does not measure "$3 billion"
+                and v not in stated_a  # v is the claim's other figure: "open at $15, end near 18"
+                and not {t.norm for t in b[max(0, j - FIGURE_WINDOW) : j + FIGURE_WINDOW]}
+                & _MODALS  # "taking in two more teams would"
+                and words & (around(b, j) - {unit})
+            ):
+                return Conflict("figure", a[i].text, b[j].text)
+    return None
+
+
+FIGURE_RATIO = 2.0  # two values further apart than this measure different things (or moments)
+_WHEN = ("year", "month", "weekday")
+_MODALS = frozenset("would could might may if".split())
 
 
 def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Token]]:
