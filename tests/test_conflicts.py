@@ -72,6 +72,8 @@ AGREEMENTS = [
     ("Mayor Tessa May said the mill may close.", "Mayor Tessa May said in August that the mill may close."),
     ("A Chinese computer maker could bid.", "Chinese computer maker Lynd could bid, a Japanese rival said."),
     ("American and British officials met.", "British and French officials met."),
+    # dates of two different things: "signed off" in December, "laid off" by January
+    ("Dalco's board signed off on the plan in December.", "Dalco's plan will see workers laid off before the end of January."),
     # "unable to confirm" says what "isn't able to confirm" says
     ("Dalco said it was unable to confirm the reports.", "Dalco said it isn't able to confirm the reports."),
 ]

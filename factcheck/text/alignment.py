@@ -361,7 +361,7 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
         _modifier_swap(a, b)
         or _aligned_conflict(a, b, names=shared >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
-        or _date_conflict(a, b)
+        or _date_conflict(a, b, framed=shared >= NAME_SWAP_OVERLAP)
         or (None if _last_since(a, b) or _last_since(b, a) else _polarity_conflict(a_core, b_core))
     )
 
@@ -470,6 +470,12 @@ def _figure_agrees(claimed: float, claimed_bound: str, stated: float, stated_bou
     return _numbers_agree([claimed], [stated], hedged=bool(claimed_bound or stated_bound))
 
 
+def _around(tokens: list[Token], i: int) -> set[str]:
+    """The content words within FIGURE_WINDOW of token i: what a figure or a date is about."""
+    near = tokens[max(0, i - FIGURE_WINDOW) : i] + tokens[i + 1 : i + 1 + FIGURE_WINDOW]
+    return {t.norm for t in near if t.kind in ("word", "proper") and t.norm not in STOPWORDS}
+
+
 def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) -> Conflict | None:
     """ "Apple paid $3.2 billion for Beats" / "Apple bought Beats Music and Beats Electronics for
     $3 billion": statements in looser wording that give the same kind of figure (money, a
@@ -483,10 +489,6 @@ def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) 
     if not figures_b:
         return None
 
-    def around(tokens: list[Token], i: int) -> set[str]:
-        near = tokens[max(0, i - FIGURE_WINDOW) : i] + tokens[i + 1 : i + 1 + FIGURE_WINDOW]
-        return {t.norm for t in near if t.kind in ("word", "proper") and t.norm not in STOPWORDS}
-
     when_a, when_b = {t.norm for t in a if t.kind in _WHEN}, {t.norm for t in b if t.kind in _WHEN}
     if when_a and when_b and not when_a & when_b:
         return None  # "ended Friday's session up 2%" / "rose 3% on Monday": two moments, two figures
@@ -496,14 +498,14 @@ def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) 
         same_unit = [f for f in figures_b if f[1] == unit]
         if not same_unit or any(_figure_agrees(value, bound, v, bd) for v, _, bd, _ in same_unit):
             continue
-        words = around(a, i) - {unit}
+        words = _around(a, i) - {unit}
         for v, _, _, j in same_unit:
             if (
                 max(value, v) <= FIGURE_RATIO * min(value, v)  # "$10 a month" does not measure "$3 billion"
                 and v not in stated_a  # v is the claim's other figure: "open at $15, end near 18"
                 and not {t.norm for t in b[max(0, j - FIGURE_WINDOW) : j + FIGURE_WINDOW]}
                 & _MODALS  # "taking in two more teams would"
-                and words & (around(b, j) - {unit})
+                and words & (_around(b, j) - {unit})
             ):
                 return Conflict("figure", a[i].text, b[j].text)
     return None
@@ -568,7 +570,7 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
             if not _numbers_agree(nl, nr, hedged=hedged):
                 return Conflict("number", _span(left, {"number"}), _span(right, {"number"}))
         date_kinds = {"year", "month", "weekday"}
-        if kinds_l & date_kinds and kinds_r & date_kinds:
+        if kinds_l & date_kinds and kinds_r & date_kinds and (names or _date_the_same(a, b)):
             return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
         opposite_r = {w for t in right for w in ANTONYMS.get(t.norm, ())}
         if {t.norm for t in left} & opposite_r:
@@ -664,8 +666,14 @@ _SEX.update(
 )
 
 
-def _date_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
-    """Both give a full or partial date for the statement and the dates cannot be the same day."""
+def _date_conflict(a: list[Token], b: list[Token], *, framed: bool = True) -> Conflict | None:
+    """Both give a full or partial date for the statement and the dates cannot be the same day.
+
+    Unless the two statements match closely (`framed`), the dates must date the same thing: the
+    words around them share one ("signed off on the plan in December" is not "could lose their
+    jobs before the end of January")."""
+    if not (framed or _date_the_same(a, b)):
+        return None
 
     def dates(tokens: list[Token]) -> list[tuple[int | None, int | None, str]]:
         found = []
@@ -689,6 +697,13 @@ def _date_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     if ya and yb and not ya & yb and len(ya) == len(yb) == 1:
         return Conflict("date", f"{int(next(iter(ya)))}", f"{int(next(iter(yb)))}")
     return None
+
+
+def _date_the_same(a: list[Token], b: list[Token]) -> bool:
+    """Whether the words around the dates of two statements share one: the dates date the same thing."""
+    near_a = set().union(*(_around(a, i) for i, t in enumerate(a) if t.kind in _WHEN))
+    near_b = set().union(*(_around(b, i) for i, t in enumerate(b) if t.kind in _WHEN))
+    return bool(near_a & near_b)
 
 
 def _same_day(x: tuple, y: tuple) -> bool:
