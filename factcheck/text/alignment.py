@@ -110,8 +110,23 @@ def lemma(word: str) -> str:
                 stem = stem[:-1]  # stopped -> stop
             if suffix in ("ed", "es", "ing") and stem + "e" in _LEMMA_E:
                 stem += "e"
-            return stem
-    return w
+            return _american(stem)
+    return _american(w)
+
+
+_BRITISH_ENDINGS = (("isation", "ization"), ("ence", "ense"), ("tre", "ter"), ("amme", "am"), ("our", "or"))
+_BRITISH = {"defence", "offence", "licence", "pretence", "centre", "theatre", "metre", "litre", "fibre", "programme"}
+
+
+def _american(word: str) -> str:
+    """One spelling for British and American outlets: "honour" / "honor", "defence" / "defense"."""
+    if word.endswith("our") and len(word) >= 6 and word not in ("devour", "detour", "contour"):
+        return word[:-3] + "or"  # honour, rumour, labour, favour, behaviour, neighbour
+    if word in _BRITISH or word.endswith("isation"):
+        for ending, american in _BRITISH_ENDINGS:
+            if word.endswith(ending):
+                return word[: -len(ending)] + american
+    return word
 
 
 _LEMMA_E = {w for pair in ANTONYM_PAIRS for w in pair if w.endswith("e")} | {
