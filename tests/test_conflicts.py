@@ -166,6 +166,15 @@ def test_possessives_and_plurals_read_as_their_word():
     ]
 
 
+def test_british_and_american_outlets_spell_one_word():
+    from factcheck.text.alignment import lemma
+
+    assert [lemma(w) for w in ("honour", "rumours", "defence", "centre", "organisation")] == [
+        lemma(w) for w in ("honor", "rumors", "defense", "center", "organization")
+    ]
+    assert [lemma(w) for w in ("four", "hour", "detour")] == ["four", "hour", "detour"]
+
+
 def test_unrelated_sentences_are_not_compared():
     assert find_conflict("Tomato prices rose 12 percent.", "The dam was built in 1962.") is None
     assert overlap("Tomato prices rose.", "The dam was built.") == 0.0
