@@ -27,6 +27,11 @@ from factcheck.text.numbers import digits
         ("two point five percent", "2.5 percent"),
         ("ended at nine dollars forty-nine, a rise", "ended at $9.49, a rise"),
         ("ten dollars twenty cents", "$10.20"),
+        # a share as a fraction, as the article may give it in percent
+        ("roughly one in four of its staff", "roughly 25% of its staff"),
+        ("about one-third of what OPEC produces", "about 33% of what OPEC produces"),
+        ("Half of the residents left.", "50% of the residents left."),
+        ("26 per cent of its workforce", "26 percent of its workforce"),
     ],
 )
 def test_number_words_become_digits(text, expected):
@@ -54,3 +59,9 @@ def test_a_number_counts_the_content_word_after_it_not_a_preposition():
     assert find_conflict(claim, evidence) is None
     assert find_conflict("The fire killed 12 people.", "The fire killed 40 people, officials said.") is not None
     assert specifics_stated(digits("The owner paid two thousand dollars."), "The owner paid $2,000 for the surgery.")
+
+
+def test_a_share_said_as_a_fraction_is_stated_by_its_percentage():
+    claim = digits("Roughly one in four of Dalco's 430,000 employees would lose their jobs.")
+    assert specifics_stated(claim, digits("Dalco could lay off 26 per cent of its workforce of 430,000."))
+    assert not specifics_stated(claim, digits("Dalco could lay off 60 per cent of its workforce of 430,000."))

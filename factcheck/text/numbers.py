@@ -59,11 +59,42 @@ def _date(match: re.Match[str]) -> str:
     return f"{match['month']} {day}"
 
 
+# a share said as a fraction, as the article may give it in percent: "one in four" / "26 per cent"
+_FRACTIONS = {
+    "one in two": 50,
+    "one in three": 33,
+    "one in four": 25,
+    "one in five": 20,
+    "one in ten": 10,
+    "half of": 50,
+    "a third of": 33,
+    "one third of": 33,
+    "one-third of": 33,
+    "a quarter of": 25,
+    "one quarter of": 25,
+    "one-quarter of": 25,
+    "one-half of": 50,
+    "two thirds of": 67,
+    "two-thirds of": 67,
+    "three quarters of": 75,
+    "three-quarters of": 75,
+}
+_SHARE = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_PER_CENT = re.compile(r"(?<=\d)[ -]per[ -]cent\b", re.IGNORECASE)
+
+
+def _share(match: re.Match[str]) -> str:
+    words = match.group(1).lower()
+    of = " of" if words.endswith(" of") else ""
+    return f"{_FRACTIONS[words]}%{of}"
+
+
 def digits(text: str) -> str:
     """`text` with every number written in words written in digits ("forty-two" -> "42"), and
     a day of the month as a date is written ("the twenty-fifth of January" -> "January 25")."""
     text = _MONTH_DAY.sub(_date, _DAY_OF_MONTH.sub(_date, text))
     text = _A_SCALE.sub(r"one \1", text)
+    text = _PER_CENT.sub(" percent", _SHARE.sub(_share, text))
     if not any(word.lower() in _UNITS for word in _WORD.findall(text)):
         return text
     words = list(_WORD.finditer(text))
