@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from .config import AggregateSettings
 from .models import Claim, Evidence, Verdict
-from .text.alignment import STOPWORDS, lemma
+from .text.reporting import hedge
 
 
 def relevance(similarity: float, settings: AggregateSettings, coverage: float = 0.0) -> float:
@@ -34,44 +33,9 @@ def _by_outlet(evidence: Sequence[Evidence], strengths: Sequence[float]) -> list
     return list(best.values())
 
 
-_PLANNED = re.compile(
-    r"\b(?:will|would|could|might|may|plans? to|planned to|planning to|is to|are to|"
-    r"expected to|set to|hopes? to|intends? to|threatened to|if)\b"
-)
-_REPORTED = re.compile(
-    r"\b(?:reportedly|allegedly|rumou?red|unconfirmed|it is unclear|"
-    r"there were cases|it is possible|claimed|claims that)\b",
-    re.IGNORECASE,
-)
 # how much a statement of a plan or hypothetical, or an unconfirmed report, counts for the event:
 # a plan alone never makes the event credible; a report of a claim counts, less
 HEDGED_WEIGHT = {"planned": 0.3, "reported": 0.6}
-_HEDGE_REACH = 4  # words after a reporting cue (or "if") that it governs
-_AUXILIARIES = frozenset("be been being have has had not also still soon then now only probably likely to".split())
-_WORDS = re.compile(r"[A-Za-z]+")
-
-
-def hedge(claim: str, evidence: str) -> str | None:
-    """ "planned" or "reported" when the evidence states the claim's event as a plan, a
-    hypothetical or an unconfirmed report and the claim does not: it is not the event itself.
-
-    A plan counts only where it governs the claim's words ("will be *released* on Monday"), not a
-    plan elsewhere in the sentence ("the new minister indicated plans to advise the president").
-    """
-    claim_words = {lemma(w) for w in _WORDS.findall(claim)} - STOPWORDS
-    for kind, pattern in (("planned", _PLANNED), ("reported", _REPORTED)):
-        if pattern.search(claim):
-            continue
-        for match in pattern.finditer(evidence):
-            # a cue governs the words of its own clause ("will be around $2,000, the Society said"),
-            # and a modal or a plan only its verb ("would know that IBM ..." is not IBM's plan)
-            clause = re.split(r"[,;:.!?](?:\s|$)", evidence[match.end() :], maxsplit=1)[0]
-            following = _WORDS.findall(clause)
-            if kind == "planned" and match.group() != "if":
-                following = [w for w in following if w.lower() not in _AUXILIARIES][:1]
-            if any(lemma(w) in claim_words for w in following[:_HEDGE_REACH]):
-                return kind
-    return None
 
 
 def aggregate_verdict(claim: Claim, evidence: list[Evidence], *, settings: AggregateSettings) -> Verdict:

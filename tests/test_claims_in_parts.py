@@ -1,11 +1,12 @@
 """Claims in parts, evidence in context, negation said other ways, and how verdicts combine."""
 
-from factcheck.aggregate import aggregate_verdict, combine_parts, hedge
+from factcheck.aggregate import aggregate_verdict, combine_parts
 from factcheck.config import AggregateSettings
 from factcheck.models import Claim, Evidence, Verdict
 from factcheck.text.alignment import find_conflict
 from factcheck.text.claim_parts import claim_parts
 from factcheck.text.context import expand_names, full_names, in_context
+from factcheck.text.reporting import hedge
 
 
 def test_a_claim_of_several_statements_splits_into_them():
@@ -204,3 +205,18 @@ def test_a_statement_without_the_frame_that_reports_it():
     assert unreported("It is unclear whether the deal will go ahead.") == "It is unclear whether the deal will go ahead."
     assert unreported("Dalco denied that it plans to close the mill.") == "Dalco denied that it plans to close the mill."
     assert unreported("Things went according to plan.") == "Things went according to plan."
+
+
+def test_the_rules_do_not_read_a_report_a_question_or_a_plan_as_the_event():
+    from factcheck.stance import RulesStance
+
+    claim = "Audio of the shooting was recorded by a neighbour."
+    alleged, asked, plain = RulesStance().classify_batch(
+        [
+            (claim, "Alleged audio of the shooting was recorded by a neighbour."),
+            (claim, "Audio of the shooting was recorded by a neighbour?"),
+            (claim, "Audio of the shooting was recorded by a neighbour, police said."),
+        ]
+    )
+    assert (alleged.label, asked.label, plain.label) == ("neutral", "neutral", "supports")
+    assert hedge(claim, "Was the shooting recorded by a neighbour?") == "reported"

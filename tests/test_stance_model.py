@@ -193,14 +193,14 @@ def test_hybrid_reads_the_models_own_probabilities() -> None:
 
 
 @pytest.mark.slow  # loads the shipped stance model
-def test_hybrid_reads_what_a_report_states() -> None:
-    # the model reads "reportedly" as a reason for neutral; the hybrid also reads the statement
-    # without its reporting frame, and the aggregate weighs the report as a report
+def test_hybrid_reads_a_report_as_support_for_a_reported_claim() -> None:
+    # the model reads "reportedly" as a reason for neutral; where the claim itself is a report,
+    # the hybrid also reads both statements without their reporting frames
     from factcheck.stance import load_stance_model
 
     pair = (
-        "The Lynd government blocked Dalco's takeover of Mirren.",
-        "The Lynd government reportedly blocked Dalco's takeover of Mirren due to security concerns.",
+        "Engineers who worked on Pulse Radio had reportedly been moved to other Dalco projects.",
+        "Engineers from Pulse Radio have already been transferred to other projects at Dalco, according to the report.",
     )
     assert CrossEncoderStance().classify_batch([pair])[0].label != "supports"
     assert load_stance_model("hybrid").classify_batch([pair])[0].label == "supports"

@@ -31,7 +31,7 @@ class RulesStance:
 
     It reads only the two texts. A conflict needs the sentences to state the same thing with one
     slot changed; support needs most of the claim's content words, and every number and date it
-    gives, to be in the evidence.
+    gives, to be in the evidence, stated rather than reported, asked or planned (`hedge`).
     """
 
     name = "rules"
@@ -44,13 +44,16 @@ class RulesStance:
 
     def _classify(self, claim: str, evidence: str) -> StanceResult:
         from ..text.alignment import find_conflict, overlap, specifics_stated
+        from ..text.reporting import hedge
 
         shared = overlap(claim, evidence)
         conflict = find_conflict(claim, evidence)
         if conflict is not None:
             p_refute = min(0.95, 0.45 + 0.5 * shared)
             return _result("refutes", p_refute, conflict.type)
-        if shared >= SUPPORT_OVERLAP and specifics_stated(claim, evidence):
+        # restating the words is not stating the event when the evidence only reports, asks or
+        # plans it ("Alleged audio of the shooting has surfaced", "... will be released")
+        if shared >= SUPPORT_OVERLAP and specifics_stated(claim, evidence) and hedge(claim, evidence) is None:
             return _result("supports", min(0.95, 0.2 + 0.75 * shared))
         return _result("neutral", max(0.5, 1.0 - shared))
 
@@ -131,15 +134,16 @@ class HybridStance:
         return results
 
     def _read(self, pairs: list[tuple[str, str]]) -> list[StanceResult]:
-        """The model's reading of each pair as written, or of what the two sentences state without
-        their reporting frames where that reads as more support: the model takes "reportedly" or
-        "according to the report" for a reason to be neutral, while whether a report counts as
-        much as a plain statement is the aggregate's call (`aggregate.hedge`)."""
+        """The model's reading of each pair as written; where both the claim and the evidence are
+        reports ("had reportedly been moved" / "..., according to the report"), also of what the
+        two state without their reporting frames, kept where it reads as more support. The model
+        takes a reporting frame for a reason to be neutral, which is right against a plain claim
+        (a report does not state the event) and wrong against a claim that is itself a report."""
         from ..text.reporting import unreported
 
         results = self.model.classify_batch(pairs)
         stated = [(unreported(claim), unreported(evidence)) for claim, evidence in pairs]
-        reread = [k for k, pair in enumerate(pairs) if stated[k] != pair]
+        reread = [k for k, pair in enumerate(pairs) if stated[k][0] != pair[0] and stated[k][1] != pair[1]]
         for k, plain in zip(reread, self.model.classify_batch([stated[k] for k in reread])):
             if plain.probabilities["supports"] > results[k].probabilities["supports"]:
                 results[k] = plain

@@ -4,7 +4,7 @@ report" states "Engineers were moved".
 The stance model reads a reporting frame as a reason for "neutral" (it was trained on hedged
 pairs: "unconfirmed reports suggest that ..."), so "Ottawa reportedly blocked the deal" did not
 support "Ottawa blocked the deal". How much a report counts against a plain statement is the
-aggregate's business (`aggregate.hedge`, which reads the sentence as written); the stance reads
+aggregate's business (`hedge` below, which reads the sentence as written); the stance reads
 the statement. Only frames that report: "reportedly", "allegedly", "according to X", "X reported
 that", a trailing "X said". Words that doubt or deny ("unconfirmed", "it is unclear whether",
 "denied that") stay, because they change what the sentence says.
@@ -13,6 +13,8 @@ that", a trailing "X said". Words that doubt or deny ("unconfirmed", "it is uncl
 from __future__ import annotations
 
 import re
+
+from .alignment import STOPWORDS, lemma
 
 _SPEAKER = r"(?:[A-Z][\w.’'&-]*(?:\s+(?:of\s+)?[A-Z][\w.’'&-]*){0,4}|(?:the|a|an|one|his|her|their)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+|he|she|they|it)"
 _REPORT_VERBS = r"(?:said|says|reported|reports|wrote|writes|added|adds|told\s+[\w ]{1,30}?)"
@@ -38,3 +40,42 @@ def unreported(sentence: str) -> str:
     if text == sentence.strip() or len(text.split()) < 4:
         return sentence
     return text[:1].upper() + text[1:]
+
+
+_PLANNED = re.compile(
+    r"\b(?:will|would|could|might|may|plans? to|planned to|planning to|is to|are to|"
+    r"expected to|set to|hopes? to|intends? to|threatened to|if)\b"
+)
+_REPORTED = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|rumou?red|unconfirmed|it is unclear|"
+    r"there were cases|it is possible|claimed|claims that)\b",
+    re.IGNORECASE,
+)
+_HEDGE_REACH = 4  # words after a reporting cue (or "if") that it governs
+_AUXILIARIES = frozenset("be been being have has had not also still soon then now only probably likely to".split())
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def hedge(claim: str, evidence: str) -> str | None:
+    """ "planned" or "reported" when the evidence states the claim's event as a plan, a
+    hypothetical or an unconfirmed report and the claim does not: it is not the event itself.
+
+    A plan counts only where it governs the claim's words ("will be *released* on Monday"), not a
+    plan elsewhere in the sentence ("the new minister indicated plans to advise the president").
+    """
+    claim_words = {lemma(w) for w in _WORDS.findall(claim)} - STOPWORDS
+    if evidence.rstrip(" \"'”’").endswith("?") and not claim.rstrip(" \"'”’").endswith("?"):
+        return "reported"  # a question asserts nothing: "Michael Brown shooting audio caught on tape?"
+    for kind, pattern in (("planned", _PLANNED), ("reported", _REPORTED)):
+        if pattern.search(claim):
+            continue
+        for match in pattern.finditer(evidence):
+            # a cue governs the words of its own clause ("will be around $2,000, the Society said"),
+            # and a modal or a plan only its verb ("would know that IBM ..." is not IBM's plan)
+            clause = re.split(r"[,;:.!?](?:\s|$)", evidence[match.end() :], maxsplit=1)[0]
+            following = _WORDS.findall(clause)
+            if kind == "planned" and match.group() != "if":
+                following = [w for w in following if w.lower() not in _AUXILIARIES][:1]
+            if any(lemma(w) in claim_words for w in following[:_HEDGE_REACH]):
+                return kind
+    return None
