@@ -88,6 +88,23 @@ def test_training_bodies_leave_out_fnc_test_bodies() -> None:
     assert not test_bodies & {train[body_id] for body_id, _ in kept}
 
 
+@needs_data
+def test_training_data_leaves_out_the_stories_held_out_for_measurement() -> None:
+    from factcheck.eval.datasets import about_held_out_story
+    from factcheck.eval.train import build_training_data, held_out_train_bodies
+
+    assert about_held_out_story("Audio allegedly captures the Michael Brown shooting")
+    assert about_held_out_story("A meteorite struck near Managua's airport", "")
+    assert not about_held_out_story("Nigeria's army says it has freed hostages")
+    emergent = load_dataset("emergent", data_dir=DATA, split="train")
+    assert any(about_held_out_story(p.claim, p.evidence) for p in emergent)  # Emergent train has them
+    train, dev = build_training_data(DATA, sources="real", real_repeats=1)
+    groups = {p.group for p in emergent}
+    from_emergent = [p for p in train if p.group in groups] + dev["emergent-dev"]
+    assert from_emergent and not any(about_held_out_story(p.claim, p.evidence) for p in from_emergent)
+    assert not any(about_held_out_story(" ".join(sentences)) for _, sentences in held_out_train_bodies(DATA))
+
+
 def test_missing_folder_says_what_to_do(tmp_path: Path) -> None:
     for name in DATASETS:
         with pytest.raises(DatasetError, match="--data-dir"):

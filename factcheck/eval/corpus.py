@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .datasets import (
     LabeledPair,
+    about_held_out_story,
     load_breaking_nli,
     load_cad_nli,
     load_emergent,
@@ -77,7 +78,7 @@ def fnc_sentence_pairs(
         if body_id not in kept_bodies:
             continue
         if pair.claim not in headline_ok:
-            headline_ok[pair.claim] = not _matches_any(_content(pair.claim), blocked)
+            headline_ok[pair.claim] = not (_matches_any(_content(pair.claim), blocked) or about_held_out_story(pair.claim))
         if not headline_ok[pair.claim]:
             continue
         sentences = sentences_of.setdefault(body_id, [s for s in split_sentences(pair.evidence) if 5 <= len(s.split()) <= 80])
@@ -181,7 +182,7 @@ def story_sentences(data_dir: str | Path | None) -> list[tuple[str, str, str]]:
         if body_id not in kept or pair.label == "unrelated":
             continue
         if pair.claim not in headline_ok:
-            headline_ok[pair.claim] = not _matches_any(_content(pair.claim), blocked)
+            headline_ok[pair.claim] = not (_matches_any(_content(pair.claim), blocked) or about_held_out_story(pair.claim))
         if headline_ok[pair.claim]:
             parent[root("body:" + body_id)] = root("headline:" + pair.claim)
     stories: dict[str, set[str]] = {}

@@ -171,6 +171,17 @@ def load_fnc1_train_bodies(data_dir: str | Path | None) -> dict[str, str]:
 
 _EMERGENT = {"for": "supports", "against": "refutes", "observing": "neutral"}
 
+# The four stories the team holds out for its own measurement of verdicts (issue 11): Kim Jong
+# Un's 2014 absence, the October 2014 Boko Haram truce, the Michael Brown shooting audio and the
+# Managua meteorite. Emergent train and FNC-1 train stances hold pairs about them; training and
+# calibration data leave them out, so nothing is fitted to a story the verdicts are measured on.
+_TEAM_HELD_OUT = re.compile(r"\b(?:kim jong[- ]?un|boko haram|chibok|michael brown|meteorites?|managua)\b", re.IGNORECASE)
+
+
+def about_held_out_story(*texts: str) -> bool:
+    """Whether any of the texts is about one of the four stories held out for measurement."""
+    return any(_TEAM_HELD_OUT.search(text) for text in texts)
+
 
 def load_emergent(data_dir: str | Path | None) -> list[LabeledPair]:
     """Emergent claim vs article headline; train/test as published (disjoint by claim)."""

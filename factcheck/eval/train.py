@@ -31,6 +31,7 @@ from . import metrics
 from .datasets import (
     LabeledPair,
     _bucket,
+    about_held_out_story,
     load_climate_fever,
     load_covid_fact,
     load_emergent,
@@ -65,14 +66,17 @@ def held_out_train_bodies(data_dir: str | Path | None) -> list[tuple[str, list[s
     """FNC-1 train bodies, split into sentences, minus any that could leak a test set.
 
     Dropped: bodies sharing a sentence (6+ words) with a competition test body (some train
-    bodies are the same article under another id), and bodies about an Emergent *test* claim
-    (70% of the claim's content words present), so Emergent's test claims stay out of training.
+    bodies are the same article under another id), bodies about an Emergent *test* claim
+    (70% of the claim's content words present), so Emergent's test claims stay out of training,
+    and bodies about the four stories held out for measurement (`about_held_out_story`).
     """
     test_bodies = {pair.evidence for pair in load_fnc1(data_dir)}
     test_sentences = {s for body in test_bodies for s in split_sentences(body) if len(s.split()) >= 6}
     test_claims = [_content_words(c) for c in sorted({p.claim for p in load_emergent(data_dir) if p.split == "test"})]
     kept = []
     for body_id, body in sorted(load_fnc1_train_bodies(data_dir).items()):
+        if about_held_out_story(body):
+            continue
         sentences = split_sentences(body)
         if any(s in test_sentences for s in sentences):
             continue
@@ -105,7 +109,7 @@ def build_training_data(
     """
     if sources not in SOURCES:
         raise FactcheckError(f"Unknown training sources {sources!r}: choose one of {SOURCES}.")
-    emergent = [p for p in load_emergent(data_dir) if p.split == "train"]
+    emergent = [p for p in load_emergent(data_dir) if p.split == "train" and not about_held_out_story(p.claim, p.evidence)]
     emergent_train = [p for p in emergent if _bucket(p.group) != 0]
     emergent_dev = [p for p in emergent if _bucket(p.group) == 0]
     climate = load_climate_fever(data_dir)
