@@ -2,6 +2,7 @@ import pytest
 
 from factcheck.stance import RulesStance
 from factcheck.text.alignment import debunks, find_conflict, overlap, specifics_stated
+from factcheck.text.numbers import digits
 
 CONFLICTS = [
     ("North Korea accepted the offer.", "North Korea rejected the offer.", "antonym"),
@@ -45,6 +46,12 @@ CONFLICTS = [
     ("Dalco's marketing department leaked the plan.", "Dalco's engineering department leaked the plan.", "entity"),
     # "in May" is the month, with no day next to it
     ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
+    # an age is exact unless the sentence hedges it
+    (
+        "Dana Holt, the mayor's aide, is 27 years old.",
+        "The 26-year-old Dana Holt, the mayor's aide, resigned.",
+        "number",
+    ),
     # "unconfirmed" is not confirmed, "declined to comment" confirms nothing
     (
         "The ministry confirmed the closure of the mill.",
@@ -116,6 +123,14 @@ def test_a_figure_is_compared_in_looser_wording_when_it_measures_the_same_thing(
             "Lynd was founded in 2010 and has raised about $67 million.",
         ).type
         == "figure"
+    )
+    # the evidence states the claim's figure, and another figure for someone else
+    assert (
+        find_conflict(
+            digits("Tomas Lynd, the twenty-five-year-old groom, collapsed at the wedding."),
+            "Tomas Lynd, 25, and 23-year-old bride Indra were about to wed when he fell ill.",
+        )
+        is None
     )
     # a bound, a figure of another size, another moment, the claim's other figure, a hypothetical
     assert (

@@ -509,10 +509,11 @@ def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) 
         return None  # "ended Friday's session up 2%" / "rose 3% on Monday": two moments, two figures
     figures_a = _figures(claim, a)
     stated_a = {t.value for t in a if t.kind == "number"}
+    stated_b = {t.value for t in b if t.kind == "number"}
     for value, unit, bound, i in figures_a:
         same_unit = [f for f in figures_b if f[1] == unit]
-        if not same_unit or any(_figure_agrees(value, bound, v, bd) for v, _, bd, _ in same_unit):
-            continue
+        if value in stated_b or not same_unit or any(_figure_agrees(value, bound, v, bd) for v, _, bd, _ in same_unit):
+            continue  # the evidence states the claim's figure ("Kishore, 25, and 23-year-old bride Indira")
         words = _around(a, i) - {unit}
         for v, _, _, j in same_unit:
             if (
@@ -643,8 +644,8 @@ def _numbers_agree(left: list[float | None], right: list[float | None], *, hedge
 def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     """Numbers counting the same thing (the same next word) with different values."""
 
-    def counted(tokens: list[Token]) -> dict[str, list[tuple[float, str]]]:
-        out: dict[str, list[tuple[float, str]]] = {}
+    def counted(tokens: list[Token]) -> dict[str, list[tuple[float, str, bool]]]:
+        out: dict[str, list[tuple[float, str, bool]]] = {}
         for i, t in enumerate(tokens):
             following = tokens[i + 1] if i + 1 < len(tokens) else None
             # what a number counts is the content word after it: "2% in trading" / "$159 in trading" count nothing
@@ -654,21 +655,24 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
                 and following.kind in ("word", "proper")
                 and following.norm not in STOPWORDS
             ):
-                out.setdefault(tokens[i + 1].norm, []).append((t.value, f"{t.text} {tokens[i + 1].text}"))
+                out.setdefault(tokens[i + 1].norm, []).append((t.value, f"{t.text} {tokens[i + 1].text}", _hedged(tokens, i)))
         return out
 
     ca, cb = counted(a), counted(b)
+    stated_b = {t.value for t in b if t.kind == "number"}
     for noun, values in ca.items():
-        if noun in cb:
-            left, right = [v for v, _ in values], [v for v, _ in cb[noun]]
-            if not _numbers_agree(left, right, hedged=True):
+        if noun in cb and not stated_b & {v for v, _, _ in values}:  # "Lynd, 25, and 23-year-old Indra" states 25
+            left, right = [v for v, _, _ in values], [v for v, _, _ in cb[noun]]
+            # "about 1,200 dockworkers" / "1,210 dockworkers" agree; "27 years old" / "26-year-old" do not
+            hedged = any(h for _, _, h in values + cb[noun])
+            if not _numbers_agree(left, right, hedged=hedged):
                 return Conflict("number", values[0][1], cb[noun][0][1])
     # the same count of the other sex: "parents of seven sons" / "... seven daughters"
     for noun, values in ca.items():
         for other, other_values in cb.items():
             if noun in cb or {_SEX.get(noun), _SEX.get(other)} != {"m", "f"}:
                 continue  # the claim's noun is counted in the evidence too, or not a swap of sex
-            if _numbers_agree([v for v, _ in values], [v for v, _ in other_values], hedged=False):
+            if _numbers_agree([v for v, _, _ in values], [v for v, _, _ in other_values], hedged=False):
                 return Conflict("antonym", values[0][1], other_values[0][1])
     return None
 
