@@ -427,12 +427,21 @@ def _is_name(token: Token) -> bool:
     return token.text[0].isupper() and token.norm not in STOPWORDS and token.kind in ("word", "proper")
 
 
+def _share_a_name(a: list[Token], b: list[Token]) -> bool:
+    """Whether two statements name the same company, person or place."""
+    return bool({t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)})
+
+
+def _numbers_in(tokens: list[Token]) -> set[float | None]:
+    return {t.value for t in tokens if t.kind == "number"}
+
+
 def _direction_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     """ "Microsoft stock moved higher" / "shares of Microsoft traded slightly lower": statements
     that share less wording but say which way the same thing moved. Only when each says one
     direction and the two name the same company, person or place. Looser than the frame test,
     so it is not a precise conflict: the model may overrule it."""
-    if not {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}:
+    if not _share_a_name(a, b):
         return None
     ups_a, downs_a = _moves(a, MOVES_UP, "up"), _moves(a, MOVES_DOWN, "down")
     ups_b, downs_b = _moves(b, MOVES_UP, "up"), _moves(b, MOVES_DOWN, "down")
@@ -498,7 +507,7 @@ def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) 
     hold. Only when the two name the same company, person or place and the words around the two
     figures share one. Looser than the frame test, so not a precise conflict: the model may
     overrule it."""
-    if not {t.norm for t in a if _is_name(t)} & {t.norm for t in b if _is_name(t)}:
+    if not _share_a_name(a, b):
         return None
     figures_b = _figures(evidence, b)
     if not figures_b:
@@ -508,8 +517,7 @@ def _figure_conflict(claim: str, a: list[Token], evidence: str, b: list[Token]) 
     if when_a and when_b and not when_a & when_b:
         return None  # "ended Friday's session up 2%" / "rose 3% on Monday": two moments, two figures
     figures_a = _figures(claim, a)
-    stated_a = {t.value for t in a if t.kind == "number"}
-    stated_b = {t.value for t in b if t.kind == "number"}
+    stated_a, stated_b = _numbers_in(a), _numbers_in(b)
     for value, unit, bound, i in figures_a:
         same_unit = [f for f in figures_b if f[1] == unit]
         if value in stated_b or not same_unit or any(_figure_agrees(value, bound, v, bd) for v, _, bd, _ in same_unit):
@@ -659,7 +667,7 @@ def _number_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         return out
 
     ca, cb = counted(a), counted(b)
-    stated_b = {t.value for t in b if t.kind == "number"}
+    stated_b = _numbers_in(b)
     for noun, values in ca.items():
         if noun in cb and not stated_b & {v for v, _, _ in values}:  # "Lynd, 25, and 23-year-old Indra" states 25
             left, right = [v for v, _, _ in values], [v for v, _, _ in cb[noun]]
