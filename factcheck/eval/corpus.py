@@ -49,6 +49,11 @@ def _matches_any(words: set[str], others: list[set[str]], share: float = 0.7) ->
     return bool(words) and any(len(words & o) >= share * max(len(words), len(o)) for o in others)
 
 
+def _usable_headline(headline: str, blocked: list[set[str]]) -> bool:
+    """Neither an Emergent test claim or headline nor about a story held out for measurement."""
+    return not (_matches_any(_content(headline), blocked) or about_held_out_story(headline))
+
+
 def fnc_sentence_pairs(
     data_dir: str | Path | None,
     kept_bodies: set[str],
@@ -78,7 +83,7 @@ def fnc_sentence_pairs(
         if body_id not in kept_bodies:
             continue
         if pair.claim not in headline_ok:
-            headline_ok[pair.claim] = not (_matches_any(_content(pair.claim), blocked) or about_held_out_story(pair.claim))
+            headline_ok[pair.claim] = _usable_headline(pair.claim, blocked)
         if not headline_ok[pair.claim]:
             continue
         sentences = sentences_of.setdefault(body_id, [s for s in split_sentences(pair.evidence) if 5 <= len(s.split()) <= 80])
@@ -182,7 +187,7 @@ def story_sentences(data_dir: str | Path | None) -> list[tuple[str, str, str]]:
         if body_id not in kept or pair.label == "unrelated":
             continue
         if pair.claim not in headline_ok:
-            headline_ok[pair.claim] = not (_matches_any(_content(pair.claim), blocked) or about_held_out_story(pair.claim))
+            headline_ok[pair.claim] = _usable_headline(pair.claim, blocked)
         if headline_ok[pair.claim]:
             parent[root("body:" + body_id)] = root("headline:" + pair.claim)
     stories: dict[str, set[str]] = {}

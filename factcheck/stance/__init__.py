@@ -142,8 +142,11 @@ class HybridStance:
         from ..text.reporting import unreported
 
         results = self.model.classify_batch(pairs)
-        stated = [(unreported(claim), unreported(evidence)) for claim, evidence in pairs]
-        reread = [k for k, pair in enumerate(pairs) if stated[k][0] != pair[0] and stated[k][1] != pair[1]]
+        claims = {
+            claim: unreported(claim) for claim in dict.fromkeys(claim for claim, _ in pairs)
+        }  # a claim meets many sentences
+        stated = {k: (claims[claim], unreported(evidence)) for k, (claim, evidence) in enumerate(pairs) if claims[claim] != claim}
+        reread = [k for k, (_, evidence) in stated.items() if evidence != pairs[k][1]]
         for k, plain in zip(reread, self.model.classify_batch([stated[k] for k in reread])):
             if plain.probabilities["supports"] > results[k].probabilities["supports"]:
                 results[k] = plain

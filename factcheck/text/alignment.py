@@ -114,7 +114,7 @@ def lemma(word: str) -> str:
     return _american(w)
 
 
-_BRITISH_ENDINGS = (("isation", "ization"), ("ence", "ense"), ("tre", "ter"), ("amme", "am"), ("our", "or"))
+_BRITISH_ENDINGS = (("isation", "ization"), ("ence", "ense"), ("tre", "ter"), ("amme", "am"))
 _BRITISH = {"defence", "offence", "licence", "pretence", "centre", "theatre", "metre", "litre", "fibre", "programme"}
 
 
