@@ -149,3 +149,25 @@ def test_mined_news_pairs_pair_two_outlets_of_one_training_story() -> None:
             assert set(re.findall(r"\d+(?:[.,]\d+)*", pair.claim)) <= set(re.findall(r"\d+(?:[.,]\d+)*", pair.evidence))
         elif pair.label == "refutes":
             assert pair.claim not in body_of or pair.evidence not in body_of  # one side was changed
+
+
+def test_restatements_change_only_the_form_of_a_name_date_or_number() -> None:
+    from factcheck.eval.pairs import restatement_pairs
+
+    story = [
+        "Activist Pawan Durani tweeted her picture on October 13, 2014, asking people to share it.",
+        "The photo was shared widely, and Durani said he had met her in the town.",
+        "Officials at Scotland Yard said 3 people were hurt and prices rose 10 percent.",
+        "Police searched the yard behind the house, and Yard officers said little.",
+    ]
+    pairs = restatement_pairs([("story", story)], seed=0)
+    texts = {text for p in pairs for text in (p.claim, p.evidence)}
+    assert pairs and all(p.label == "supports" for p in pairs)
+    assert any("Durani tweeted" in t and "Pawan" not in t for t in texts)  # the surname the story uses alone
+    assert not any("at Yard" in t for t in texts)  # "yard" is a common word: "Scotland Yard" stays whole
+    for p in pairs:
+        edited, original = sorted((p.claim, p.evidence), key=lambda t: t in story)
+        assert original in story or edited in story
+    reformatted = {p.original_label for p in pairs}
+    assert reformatted <= {"partial_name", "reformat"}
+    assert any("13 October 2014" in t or "three people" in t or "10%" in t or "10 per cent" in t for t in texts)

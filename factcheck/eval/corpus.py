@@ -141,6 +141,24 @@ def build_training_data_v2(
     return train, dev
 
 
+def build_training_data_v6(
+    data_dir: str | Path | None, *, seed: int = 0
+) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
+    """v2's pairs plus restatements (`pairs.restatement_pairs`): one side with a name cut to the
+    surname its story also uses, or a date or number written another way, labelled supports.
+    v2 learned from its generated swaps that any changed name or number refutes ("Pawan Durani
+    tweeted" / "Pawan tweeted" read as refutes 0.89); these show it which changes are only form.
+    Same dev sets as v2."""
+    from .pairs import restatement_pairs
+    from .train import held_out_train_bodies, is_dev_body
+
+    train, dev = build_training_data_v2(data_dir, seed=seed)
+    stories = [(f"fnc-train:{body_id}", s) for body_id, s in held_out_train_bodies(data_dir) if not is_dev_body(body_id)]
+    train = train + restatement_pairs(stories, seed=seed)
+    random.Random(seed).shuffle(train)
+    return train, dev
+
+
 def build_training_data_mined(
     data_dir: str | Path | None, embedder: object, *, seed: int = 0, replay: int = 15000
 ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:

@@ -508,6 +508,105 @@ def restyle(sentence: str, rng: random.Random) -> str:
     return text
 
 
+# Surface edits that keep the statement: the model must not read them as a changed fact. The
+# generated refutes swap a name, a number or a date for another; these change only its form.
+_SMALL_NUMBERS = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:, (\d{4})\b)?")
+_DAY_MONTH = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b")
+_PERCENT = re.compile(r"(\d) ?(?:percent|per cent|%)")
+
+
+def names_used_alone(sentences: Sequence[str], common: set[str]) -> set[str]:
+    """Capitalised words a story uses on their own inside a sentence ("..., Durani said") that
+    are never a common word (`common`: the lower-case words of the corpus): a person named in
+    full once and by surname after, not "Yard" of "Scotland Yard"."""
+    alone = set()
+    for sentence in sentences:
+        words = sentence.split()
+        for i in range(1, len(words)):
+            word = words[i].strip(".,;:!?\"'()“”‘’")
+            before, after = words[i - 1], words[i + 1] if i + 1 < len(words) else ""
+            if (
+                re.fullmatch(r"[A-Z][a-z]{2,}", word)
+                and word.lower() not in common
+                and not before[:1].isupper()
+                and not before.endswith((".", "!", "?", ":", '"', "“"))
+                and not after[:1].isupper()
+            ):
+                alone.add(word)
+    return alone
+
+
+def shorten_name(sentence: str, alone: set[str], rng: random.Random) -> str | None:
+    """ "Pawan Durani tweeted" -> "Durani tweeted": a full name cut to its last word where the
+    story also uses that word alone (a title such as "President" goes with the rest)."""
+    options = [
+        (entity, entity.split()[-1])
+        for entity in find_entities(sentence)
+        if len(entity.split()) >= 2 and entity.split()[-1] in alone and not any(w in alone for w in entity.split()[:-1])
+    ]
+    if not options:
+        return None
+    entity, kept = rng.choice(options)
+    return sentence.replace(entity, kept, 1)
+
+
+def reformat(sentence: str, rng: random.Random) -> str | None:
+    """The same date, number or percentage written another way: "October 13" / "13 October"
+    (and without its year), "3" / "three", "10 percent" / "10%"."""
+    options: list[Callable[[], str]] = []
+    month_day = _MONTH_DAY.search(sentence)
+    if month_day:
+        month, day, year = month_day.group(1), month_day.group(2), month_day.group(3)
+        swapped = f"{day} {month}" + (f" {year}" if year else "")
+        options.append(lambda: sentence[: month_day.start()] + swapped + sentence[month_day.end() :])
+    day_month = _DAY_MONTH.search(sentence)
+    if day_month:
+        options.append(
+            lambda: sentence[: day_month.start()] + f"{day_month.group(2)} {day_month.group(1)}" + sentence[day_month.end() :]
+        )
+    small = [m for m in re.finditer(r"(?<![\w.,$£€])(\d{1,2})(?![\w.,%])", sentence) if m.group(1) in _SMALL_NUMBERS]
+    small = [m for m in small if not re.match(r"\s*(?:" + "|".join(_MONTHS) + r")\b", sentence[m.end() :])]
+    small = [m for m in small if not re.search(r"\b(?:" + "|".join(_MONTHS) + r")\.?\s*$", sentence[: m.start()])]
+    if small:
+        m = rng.choice(small)
+        options.append(lambda: sentence[: m.start()] + _SMALL_NUMBERS[m.group(1)] + sentence[m.end() :])
+    percent = _PERCENT.search(sentence)
+    if percent:
+        form = rng.choice([" percent", " per cent", "%"])
+        options.append(lambda: sentence[: percent.start()] + percent.group(1) + form + sentence[percent.end() :])
+    edited = [text for text in (option() for option in options) if text != sentence]
+    return rng.choice(edited) if edited else None
+
+
+def restatement_pairs(
+    stories: Iterable[tuple[str, Sequence[str]]], *, seed: int = 0, max_pairs: int | None = None
+) -> list[LabeledPair]:
+    """Supports pairs where one side is the other with a name shortened or a date or number
+    written another way (`shorten_name`, `reformat`); either side may be the edited one."""
+    rng = random.Random(seed)
+    stories = list(stories)
+    common = {w for _, sentences in stories for s in sentences for w in re.findall(r"\b[a-z]+\b", s)}
+    pairs: list[LabeledPair] = []
+    for story_id, sentences in stories:
+        alone = names_used_alone(sentences, common)
+        for sentence in (s for s in sentences if usable_sentence(s)):
+            for kind, edit in (("partial_name", lambda s: shorten_name(s, alone, rng)), ("reformat", lambda s: reformat(s, rng))):
+                edited = edit(sentence)
+                if not edited:
+                    continue
+                if rng.random() < 0.6:  # the edited side as the claim, maybe only its main clause
+                    claim, evidence = (sub_clause(edited, rng) or edited) if rng.random() < 0.3 else edited, sentence
+                else:
+                    claim, evidence = sentence, edited
+                if rng.random() < 0.15:
+                    claim = restyle(claim, rng)  # the form must not decide the label
+                if claim != evidence:
+                    pairs.append(LabeledPair(claim, evidence, "supports", "train", f"gen:{story_id}", kind))
+    rng.shuffle(pairs)
+    return pairs[:max_pairs] if max_pairs is not None else pairs
+
+
 _REFUTERS = ("negate", "antonym", "number", "date", "entity", "denial")
 _SUPPORTERS = ("sub_clause", "paraphrase", "near_duplicate")
 
