@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "all"), default="dev")
+    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"), default="dev")
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--stance-model", help="model directory for the stance backend (default: the shipped model)")
     parser.add_argument("--runtime", choices=("onnx", "torch"), help="how the learned model runs (default: the config's)")
