@@ -35,6 +35,11 @@ def test_relative_clauses_and_coordinated_predicates():
         "Dalco shares gained about 2 percent in early trading."
     ]
     assert claim_parts("The firm cut 500 jobs, citing weak demand.") == ["The firm cut 500 jobs."]
+    # a trailing participle adds what else the subject did; "including" lists, it adds nothing
+    assert claim_parts("Durani tweeted her picture on 13 October, urging people to share it.") == [
+        "Durani tweeted her picture on 13 October."
+    ]
+    assert claim_parts("The firm cut jobs in three countries, including France.") == []
     assert claim_parts("He left as a hero.") == []
     assert claim_parts("Police arrived at noon, and the crowd dispersed.") == ["Police arrived at noon.", "The crowd dispersed."]
     assert claim_parts("He bought apples, pears, and plums.") == []  # a list, not a clause

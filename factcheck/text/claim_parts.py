@@ -43,6 +43,9 @@ _AND_CLAUSE = re.compile(
 _TRAILING = re.compile(
     r"(?:,\s+|\s+)(?:as\s+(?:the|a|an|his|her|its|their|it|he|she|they|investors|analysts|[A-Z]\w+)\b|"
     r"ahead\s+of|amid|in\s+the\s+wake\s+of|following|despite|in\s+a\s+bid\s+to|citing)\b.*$"
+    # a participle that adds what else the subject did: "..., urging people to share it",
+    # "..., saying he could not face his friends" (often told in the article's next sentence)
+    r"|,\s+(?!(?:including|according|excluding|regarding|concerning|during|nothing|something|anything|everything)\b)[a-z]+ing\s.*$"
 )
 _HAS_VERB = re.compile(r"\s(?:" + _VERB + r")\b")
 _SUBJECT = re.compile(r"^(?P<subject>[^,]+?)\s+(?P<verb>" + _VERB + r"|did|does|do|can|could|may|might)\b")
