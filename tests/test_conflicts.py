@@ -276,6 +276,33 @@ def test_a_negation_with_an_adverb_in_the_verb_group_is_a_conflict():
     assert find_conflict(claim, "The ministry confirmed on Friday that the minister had resigned.") is None
 
 
+def test_negations_said_in_two_words_count_once():
+    # "neither ... nor" is one negation, not two that cancel
+    assert find_conflict("He gave them neither a yes nor a no.", "He would not give them a yes or a no.") is None
+    assert (
+        find_conflict("Neither the company nor the union commented.", "The company and the union commented.").type == "negation"
+    )
+    # "be able to" stays inside the negated verb group
+    assert find_conflict("He said he could not face his friends.", "He said he would not be able to face his friends.") is None
+    assert (
+        find_conflict("He said he could face his friends.", "He said he would not be able to face his friends.").type
+        == "negation"
+    )
+
+
+def test_a_negated_opposite_says_the_same():
+    # "held" / "denied release", "did not release": an opposite under a negation agrees
+    assert find_conflict("The rebels held the two men for a week.", "The rebels did not release the two men for a week.") is None
+    claim = "Manson, held at Corcoran, was turned down for parole in 2012 and will not be eligible until 2027."
+    evidence = "Manson applied for parole in 2012 but was denied release and is not eligible to apply until 2027."
+    assert find_conflict(claim, evidence) is None
+    assert (
+        find_conflict("The rebels held the two men for a week.", "The rebels released the two men after a week.").type
+        == "antonym"
+    )
+    assert find_conflict("The two men were released on bail.", "The two men were denied release on bail.").type == "negation"
+
+
 def test_the_same_count_of_the_other_sex_is_an_opposite_unless_both_are_counted():
     conflict = find_conflict(
         "The couple are the parents of seven daughters.", "The couple, parents of seven boys, wrote in 1993."

@@ -211,12 +211,18 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, _NEGATED_PARTICIPLES[lower], "word", **at))
         elif lower in ("comment", "comments", "commented", "commenting") and any(t.kind == "negation" for t in tokens[-2:]):
             tokens.append(Token(word, "confirm", "word", **at))  # "declined to comment", "does not comment": no confirmation
+        elif lower == "nor" and any(t.norm == "neither" for t in tokens):
+            tokens.append(Token(word, lower, "word", **at))  # "neither a yes nor a no" negates once
+        elif lower == "neither":
+            tokens.append(Token(word, "neither", "negation", **at))
         elif lower in NEGATION_CUES or lower.endswith("n't"):
             tokens.append(Token(word, "not", "negation", **at))
         elif lower in _NEGATING_PHRASES and (
             _NEGATING_PHRASES[lower] is None or (i + 1 < len(raw) and raw[i + 1].lower() in _NEGATING_PHRASES[lower])
         ):
             tokens.append(Token(word, "not", "negation", **at))  # "rather than", "denied that", "failed to"
+        elif lower in ("denied", "refused") and i + 1 < len(raw) and lemma(raw[i + 1]) in ANTONYMS:
+            tokens.append(Token(word, "not", "negation", **at))  # "was denied release": not released
         elif (lower in NUMBER_WORDS or lower == "one") and _number_word_follows(tokens, lower, text, match.start()):
             # "forty-two", "forty two", "three hundred": one number written in words
             previous, value = tokens[-1], float(NUMBER_WORDS.get(lower, 1))
@@ -559,8 +565,9 @@ def _matched_core(a: list[Token], b: list[Token]) -> tuple[list[Token], list[Tok
 _AUXILIARIES = frozenset("do does did has have had is are was were will would could can should may might be been".split())
 
 
-# adverbs that sit inside a negated verb group: "has not yet confirmed", "did not officially deny"
-_NEGATION_ADVERBS = frozenset("yet still ever even officially publicly independently formally immediately".split())
+# adverbs that sit inside a negated verb group: "has not yet confirmed", "did not officially deny",
+# and "be able to": "would not be able to face" says what "could not face" says
+_NEGATION_ADVERBS = frozenset("yet still ever even officially publicly independently formally immediately able to".split())
 _NEGATED_VERB_GROUP = _AUXILIARIES | _NEGATION_ADVERBS
 
 
@@ -597,7 +604,8 @@ def _aligned_conflict(a: list[Token], b: list[Token], *, names: bool) -> Conflic
         if kinds_l & date_kinds and kinds_r & date_kinds and (names or _date_the_same(a, b)):
             return Conflict("date", _span(left, date_kinds | {"number"}), _span(right, date_kinds | {"number"}))
         opposite_r = {w for t in right for w in ANTONYMS.get(t.norm, ())}
-        if {t.norm for t in left} & opposite_r:
+        negated = any(t.kind == "negation" for t in a[max(0, i1 - 2) : i2] + b[max(0, j1 - 2) : j2])
+        if {t.norm for t in left} & opposite_r and not negated:  # "held" / "did not release": the polarity count decides
             # name the two opposite words, not the whole replaced stretch ("silent" / "Rejects")
             words_l = [t for t in left if t.norm in opposite_r]
             opposite_l = {w for t in words_l for w in ANTONYMS.get(t.norm, ())}
@@ -747,6 +755,12 @@ def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
     words_a = {t.norm for t in a}
     words_b = {t.norm for t in b}
     swaps = [(w, v) for w in words_a - words_b for v in ANTONYMS.get(w, ()) if v in words_b and v not in words_a]
+    for side, found, words in ((a, neg_a, {w for w, _ in swaps}), (b, neg_b, {v for _, v in swaps})):
+        # a negated opposite says the same: "held" / "was denied release", however far from the
+        # shared words the negation stands
+        for i, t in enumerate(side):
+            if t.norm in words:
+                found.extend(n for n in side[max(0, i - 2) : i] if n.kind == "negation" and n not in found)
     flips = (len(neg_a) - len(neg_b)) % 2 + len(swaps)
     if flips % 2 == 0:
         return None
