@@ -135,8 +135,8 @@ def grid(*, half: str, model: str | None = None) -> list[dict]:
     from factcheck.config import load_settings
     from factcheck.stance import load_stance_model
 
-    if half not in ("dev", "fresh", "fresh2"):
-        raise SystemExit("tune on the dev half or the fresh and fresh2 sets only (selection sets since sessions 5 and 6)")
+    if half not in ("dev", "fresh", "fresh2", "fresh4"):
+        raise SystemExit("tune on the dev half or the fresh, fresh2 and fresh4 sets only (selection sets since sessions 5-7)")
     import factcheck.stance as stance
 
     base = load_settings().with_overrides(stance={"backend": "hybrid", "model": model})
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     parser.add_argument(
-        "--grid", action="store_true", help="try a grid of hybrid thresholds on the dev half or fresh set (tuning)"
+        "--grid", action="store_true", help="try a grid of hybrid thresholds on a selection set: dev, fresh, fresh2 or fresh4 (tuning)"
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
