@@ -290,6 +290,22 @@ def test_negations_said_in_two_words_count_once():
     )
 
 
+def test_two_names_ending_on_the_same_word_are_two_places_or_entities():
+    conflict = find_conflict(
+        "The men were stopped at the Peace Bridge in Buffalo.", "The men were stopped at the Rainbow Bridge."
+    )
+    assert (conflict.type, conflict.claim_span, conflict.evidence_span) == ("place", "Peace Bridge", "Rainbow Bridge")
+    prison = find_conflict(
+        "Manson is serving his sentence at San Quentin State Prison.",
+        "Manson is held in California State Prison, where he is now serving a life term.",
+    )
+    assert prison.type == "entity"
+    # a spelling variant is one name; two names that only stand side by side are not one name
+    assert find_conflict("Harpal Singh married the bride.", "Harper Singh married the bride.") is None
+    assert find_conflict("The bride is from Rampur; Kishore lives in Moradabad.", "Jugal Kishore lives in Moradabad.") is None
+    assert find_conflict("Path ranks in the US App Store.", "Path ranks among Messages app users.") is None
+
+
 def test_a_negated_opposite_says_the_same():
     # "held" / "denied release", "did not release": an opposite under a negation agrees
     assert find_conflict("The rebels held the two men for a week.", "The rebels did not release the two men for a week.") is None

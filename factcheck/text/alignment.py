@@ -375,11 +375,14 @@ def find_conflict(claim: str, evidence: str, *, min_overlap: float = 0.5) -> Con
     shared = len(ca & cb) / len(ca)
     if shared < min_overlap:
         if shared >= DIRECTION_OVERLAP:
-            return _direction_conflict(a, b) or _modifier_swap(a, b) or _figure_conflict(claim, a, evidence, b)
+            return (
+                _direction_conflict(a, b) or _modifier_swap(a, b) or _name_swap(a, b) or _figure_conflict(claim, a, evidence, b)
+            )
         return None
     a_core, b_core = _matched_core(a, b)
     return (
         _modifier_swap(a, b)
+        or _name_swap(a, b)
         or _aligned_conflict(a, b, names=shared >= NAME_SWAP_OVERLAP)
         or _number_conflict(a, b)
         or _date_conflict(a, b, framed=shared >= NAME_SWAP_OVERLAP)
@@ -425,6 +428,38 @@ def _modifier_swap(a: list[Token], b: list[Token]) -> Conflict | None:
         for j, u in enumerate(b[:-1]):
             if _MODIFIER_CLASS.get(u.text.lower()) is kind and b[j + 1].norm == head:
                 return Conflict("entity", f"{t.text} {a[i + 1].text}", f"{u.text} {b[j + 1].text}")
+    return None
+
+
+def _name_swap(a: list[Token], b: list[Token]) -> Conflict | None:
+    """ "stopped at the Peace Bridge" / "stopped at the Rainbow Bridge", "San Quentin State
+    Prison" / "California State Prison": two names that end on the same word, where neither
+    sentence uses the other's first part. A spelling variant ("Harpal Singh" / "Harper Singh")
+    is one name. Looser than the frame test, so not a precise conflict: the model may overrule it."""
+    norms_a, norms_b = {t.norm for t in a}, {t.norm for t in b}
+    for i in range(len(a) - 1):
+        x, head = a[i], a[i + 1]
+        if (
+            x.kind != "proper"
+            or head.kind != "proper"
+            or x.norm in norms_b
+            or head.norm not in norms_b
+            or head.start - x.end != 1
+        ):
+            continue  # one name: two capitalised words a space apart ("Rampur; Kishore" is two)
+        for j in range(len(b) - 1):
+            y = b[j]
+            if (
+                b[j + 1].norm == head.norm
+                and b[j + 1].kind == "proper"
+                and b[j + 1].start - y.end == 1
+                and y.kind == "proper"
+                and y.norm not in norms_a
+                and difflib.SequenceMatcher(a=x.norm, b=y.norm).ratio() < 0.6
+            ):
+                before = a[i - 1].norm if i > 0 else ""
+                kind = "place" if before in _PLACE_PREPOSITIONS or before == "the" else "entity"
+                return Conflict(kind, f"{x.text} {head.text}", f"{y.text} {b[j + 1].text}")
     return None
 
 
