@@ -243,6 +243,8 @@ def test_irregular_and_suffixed_opposites_are_conflicts():
         ("Prices rose sharply in May.", "Prices fell sharply in May."),
         ("The road is dangerous.", "The road is safe."),
         ("The hostages were released on Friday.", "The hostages are still being held on Friday."),
+        ("Edible crabs are rarely seen in British waters.", "Edible crabs are commonly found in British waters."),
+        ("The two armies held their spring exercise as planned.", "The two armies cancelled their spring exercise."),
     ]:
         conflict = find_conflict(claim, evidence)
         assert conflict is not None and conflict.type == "antonym", (claim, evidence)

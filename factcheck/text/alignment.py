@@ -115,6 +115,7 @@ def lemma(word: str) -> str:
 
 
 _BRITISH_ENDINGS = (("isation", "ization"), ("ence", "ense"), ("tre", "ter"), ("amme", "am"))
+_DOUBLED_L = {"cancell", "travell", "labell", "modell", "fuell", "signall", "levell", "channell", "counsell", "diall"}
 _BRITISH = {"defence", "offence", "licence", "pretence", "centre", "theatre", "metre", "litre", "fibre", "programme"}
 
 
@@ -122,6 +123,8 @@ def _american(word: str) -> str:
     """One spelling for British and American outlets: "honour" / "honor", "defence" / "defense"."""
     if word.endswith("our") and len(word) >= 6 and word not in ("devour", "detour", "contour"):
         return word[:-3] + "or"  # honour, rumour, labour, favour, behaviour, neighbour
+    if word in _DOUBLED_L:  # "cancelled" / "canceled", "travelling" / "traveling"
+        return word[:-1]
     if word in _BRITISH or word.endswith("isation"):
         for ending, american in _BRITISH_ENDINGS:
             if word.endswith(ending):

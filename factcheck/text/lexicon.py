@@ -195,6 +195,16 @@ ANTONYM_PAIRS = [
     ("healthy", "sick"),
     ("find", "lose"),
     ("survive", "die"),
+    # how often, how old, whether an event took place
+    ("rare", "common"),
+    ("rarely", "commonly"),
+    ("rarely", "often"),
+    ("rarely", "frequently"),
+    ("seldom", "often"),
+    ("seldom", "commonly"),
+    ("elderly", "young"),
+    ("cancel", "hold"),
+    ("postpone", "hold"),
 ]
 
 # Opposites the generator may swap to make a training conflict but the slot rules do not call a
