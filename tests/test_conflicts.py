@@ -181,6 +181,15 @@ def test_possessives_and_plurals_read_as_their_word():
     ]
 
 
+def test_initials_with_dots_are_one_word():
+    from factcheck.text.alignment import tokenize
+
+    assert [t.norm for t in tokenize("The U.S. and the U.K. agreed.")][1::3] == ["us", "uk"]
+    claim = "US crude climbed $1.84 on the day to about $79 a barrel."
+    conflict = find_conflict(claim, "U.S. crude rose $1.37 to $78.56 a barrel, rebounding off a low hit in the previous session.")
+    assert conflict is not None and conflict.type == "figure"
+
+
 def test_british_and_american_outlets_spell_one_word():
     from factcheck.text.alignment import lemma
 

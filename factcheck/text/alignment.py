@@ -81,7 +81,8 @@ _NEGATING_PHRASES = {
 _NEGATED_PARTICIPLES = {"unconfirmed": "confirm", "unverified": "verify"}
 _PLACE_PREPOSITIONS = {"in", "at", "near", "from", "to", "into", "outside", "inside", "across"}
 
-_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
+# "U.S.", "U.K.": one word, the same as "US", "UK"
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|(?:[A-Z]\.){2,}|[A-Za-z]+(?:[’'][a-z]+)?|n[’']t")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Token:
 
 def lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
-    w = word.lower().replace("’", "'").removesuffix("'s")  # "IBM's" is IBM, wherever it stands
+    w = word.lower().replace("’", "'").removesuffix("'s").replace(".", "")  # "IBM's" is IBM, "U.S." US
     if w in IRREGULAR_LEMMAS:
         return IRREGULAR_LEMMAS[w]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -179,7 +180,7 @@ def tokenize(text: str) -> list[Token]:
     headline = _is_title_case(raw)
     for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
         at = {"start": match.start(), "end": match.end()}
-        lower = word.lower().replace("’", "'").removesuffix("'s")  # "Friday's" is Friday, "IBM's" IBM
+        lower = word.lower().replace("’", "'").removesuffix("'s").replace(".", "")  # "Friday's" is Friday, "IBM's" IBM
         if word[0].isdigit():
             number = float(word.rstrip("%").replace(",", ""))
             if word.isdigit() and len(word) == 4 and 1900 <= number <= 2100:
