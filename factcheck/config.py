@@ -85,7 +85,7 @@ class StanceSettings:
 class AggregateSettings:
     relevance_floor: float = field(default=0.35, metadata={"max": 1.0})  # similarity at which evidence starts to count
     relevance_full: float = field(default=0.65, metadata={"max": 1.0})  # similarity at which it counts fully
-    credible: float = field(default=0.3, metadata={"max": 1.0})  # stance probability x relevance needed to count as credible
+    credible: float = field(default=0.2, metadata={"max": 1.0})  # stance probability x relevance needed to count as credible
     split_claims: bool = True  # check a claim of several statements part by part too (claim_parts.py)
 
 
