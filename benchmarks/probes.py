@@ -175,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"), default="dev")
+    parser.add_argument(
+        "--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"), default="dev"
+    )
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--stance-model", help="model directory for the stance backend (default: the shipped model)")
     parser.add_argument("--runtime", choices=("onnx", "torch"), help="how the learned model runs (default: the config's)")
@@ -183,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     parser.add_argument(
-        "--grid", action="store_true", help="try a grid of hybrid thresholds on a selection set: dev, fresh, fresh2 or fresh4 (tuning)"
+        "--grid",
+        action="store_true",
+        help="try a grid of hybrid thresholds on a selection set: dev, fresh, fresh2 or fresh4 (tuning)",
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
