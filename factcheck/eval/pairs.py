@@ -552,8 +552,8 @@ def shorten_name(sentence: str, alone: set[str], rng: random.Random) -> str | No
 
 
 def reformat(sentence: str, rng: random.Random) -> str | None:
-    """The same date, number or percentage written another way: "October 13" / "13 October"
-    (and without its year), "3" / "three", "10 percent" / "10%"."""
+    """The same date, number or percentage written another way: "October 13, 2014" / "13
+    October 2014", "3" / "three", "10 percent" / "10%"."""
     options: list[Callable[[], str]] = []
     month_day = _MONTH_DAY.search(sentence)
     if month_day:

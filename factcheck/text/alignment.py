@@ -799,7 +799,7 @@ def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         # shared words the negation stands
         for i, t in enumerate(side):
             if t.norm in words:
-                found.extend(n for n in side[max(0, i - 2) : i] if n.kind == "negation" and n not in found)
+                found.extend(n for n in side[max(0, i - 2) : i] if n.kind == "negation" and all(n is not f for f in found))
     flips = (len(neg_a) - len(neg_b)) % 2 + len(swaps)
     if flips % 2 == 0:
         return None
