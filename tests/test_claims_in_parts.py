@@ -210,6 +210,16 @@ def test_a_statement_without_the_frame_that_reports_it():
     assert unreported("It is unclear whether the deal will go ahead.") == "It is unclear whether the deal will go ahead."
     assert unreported("Dalco denied that it plans to close the mill.") == "Dalco denied that it plans to close the mill."
     assert unreported("Things went according to plan.") == "Things went according to plan."
+    # a claim's own "X said ..." frame, "that" left out, only where asked for (`loose`)
+    said = "The insider said the takeover of Dalco was almost done."
+    assert unreported(said) == said
+    assert unreported(said, loose=True) == "The takeover of Dalco was almost done."
+    assert unreported("Mayor Dana Holt says the city has no interest in talks.", loose=True) == (
+        "The city has no interest in talks."
+    )
+    # a verb, not a frame; and a pronoun needs its speaker
+    for kept in ("Dalco's founder said no to a job offer from Valve in 2010.", "The mayor said it was a hoax from the start."):
+        assert unreported(kept, loose=True) == kept
 
 
 def test_the_rules_do_not_read_a_report_a_question_or_a_plan_as_the_event():

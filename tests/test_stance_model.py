@@ -204,3 +204,17 @@ def test_hybrid_reads_a_report_as_support_for_a_reported_claim() -> None:
     )
     assert CrossEncoderStance().classify_batch([pair])[0].label != "supports"
     assert load_stance_model("hybrid").classify_batch([pair])[0].label == "supports"
+
+
+@pytest.mark.slow  # loads the shipped stance model
+def test_hybrid_reads_a_plain_statement_as_support_for_a_reported_claim() -> None:
+    # a claim that only reports a fact is corroborated by an article that states the fact
+    from factcheck.stance import load_stance_model
+
+    pair = (
+        "Inside Dalco the restructuring is reportedly called Project Slate.",
+        "Dalco's restructuring is called Project Slate.",
+    )
+    assert RulesStance().classify_batch([pair])[0].label == "neutral"
+    assert CrossEncoderStance().classify_batch([pair])[0].label != "supports"
+    assert load_stance_model("hybrid").classify_batch([pair])[0].label == "supports"

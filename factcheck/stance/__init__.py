@@ -143,10 +143,10 @@ class HybridStance:
 
         results = self.model.classify_batch(pairs)
         claims = {
-            claim: unreported(claim) for claim in dict.fromkeys(claim for claim, _ in pairs)
+            claim: unreported(claim, loose=True) for claim in dict.fromkeys(claim for claim, _ in pairs)
         }  # a claim meets many sentences
         stated = {k: (claims[claim], unreported(evidence)) for k, (claim, evidence) in enumerate(pairs) if claims[claim] != claim}
-        reread = [k for k, (_, evidence) in stated.items() if evidence != pairs[k][1]]
+        reread = list(stated)
         for k, plain in zip(reread, self.model.classify_batch([stated[k] for k in reread])):
             if plain.probabilities["supports"] > results[k].probabilities["supports"]:
                 results[k] = plain

@@ -26,15 +26,24 @@ _ACCORDING_HEAD = re.compile(r"^According to [^,;]{2,80}?,\s*")
 _REPORTS_THAT = re.compile(rf"^{_SPEAKER}\s+(?:has\s+|had\s+)?{_REPORT_VERBS}\s+that\s+")
 # "..., the Journal said." / "..., a security source said on Wednesday."
 _SAID_TAIL = re.compile(rf",\s*{_SPEAKER}\s+{_REPORT_VERBS}(?:\s+on\s+\w+)?\s*(?=[.!?]?\s*$)")
+# "The insider said the deal was nearly done": a claim's own frame, "that" left out ("said no
+# to an offer" is a verb, not a frame; "said it was fake" needs its speaker to mean anything)
+_SAID_HEAD = re.compile(
+    rf"^(?:{_SPEAKER}|(?:The|A|An|One|His|Her|Their)\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+)\s+(?:has\s+|had\s+)?"
+    r"(?:said|says)\s+(?!(?:no|yes|so|sorry|it|he|she|they|this|that|these|those|his|her|its|their)\b)"
+)
 
 
-def unreported(sentence: str) -> str:
+def unreported(sentence: str, *, loose: bool = False) -> str:
     """The sentence without the frame that reports it; the sentence itself when there is none,
-    or when too little would be left to state anything."""
+    or when too little would be left to state anything. `loose` also takes a leading "X said"
+    without "that", as claims are written."""
     text = _ADVERB.sub("", sentence)
     text = _ACCORDING_TAIL.sub("", text)
     text = _ACCORDING_HEAD.sub("", text)
     text = _REPORTS_THAT.sub("", text)
+    if loose and text == sentence:
+        text = _SAID_HEAD.sub("", text)
     text = _SAID_TAIL.sub("", text)
     text = text.strip()
     if text == sentence.strip() or len(text.split()) < 4:
