@@ -44,6 +44,10 @@ CONFLICTS = [
     # two of a closed set (nationalities, departments) before the same noun
     ("The buyer is a Japanese computer maker.", "Chinese computer maker Lynd could make an offer for Dalco.", "entity"),
     ("Dalco's marketing department leaked the plan.", "Dalco's engineering department leaked the plan.", "entity"),
+    # ... and, in lower case, sides, fields of study, compass points, seasons and colours
+    ("Dana Holt lost her left eye in the crash.", "Dana Holt lost her right eye in the crash on Monday.", "entity"),
+    ("Dana Holt gave up a medical degree to run.", "Dana Holt gave up a law degree in Lyon to run for mayor.", "entity"),
+    ("Troops massed on the northern border.", "Troops massed on the southern border, officials said.", "entity"),
     # "in May" is the month, with no day next to it
     ("Dalco bought the Lynd mill in May.", "Dalco made its purchase of the Lynd mill in August.", "date"),
     # an age is exact unless the sentence hedges it

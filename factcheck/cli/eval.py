@@ -159,7 +159,7 @@ def train_stance_command(
         str,
         typer.Option(
             "--recipe",
-            help="v2: real labelled pairs first; v6: v2 plus restatements (shortened names, dates and numbers written another way) as supports; mined: a further pass for a v2 model on news paraphrases mined across outlets plus v2 pairs (use with --base-model); v1: the generated mix of the first shipped model.",
+            help="v2: real labelled pairs first; v6: v2 plus restatements (shortened names, dates and numbers written another way) as supports; v7: v6 plus Fool Me Twice dev claims (twice) and the rest of Breaking NLI; mined: a further pass for a v2 model on news paraphrases mined across outlets plus v2 pairs (use with --base-model); v1: the generated mix of the first shipped model.",
         ),
     ] = "v2",
     sources: Annotated[str, typer.Option("--sources", help="v1 recipe: all, real or generated pairs.")] = "all",

@@ -159,6 +159,25 @@ def build_training_data_v6(
     return train, dev
 
 
+def build_training_data_v7(
+    data_dir: str | Path | None, *, seed: int = 0, fm2_repeats: int = 2
+) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
+    """v6's pairs plus the claims that were written to mislead: Fool Me Twice **dev** (game
+    claims against their Wikipedia evidence, supports / refutes; its test split stays held out)
+    and every Breaking NLI pair v2 left out (one word swapped for its sibling: "Swedish" /
+    "Norwegian", "left" / "right"). The probe misses v6 leaves are mostly a claim with one fact
+    changed read as support. Same dev sets as v2."""
+    from .datasets import load_breaking_nli, load_fool_me_twice
+
+    train, dev = build_training_data_v6(data_dir, seed=seed)
+    used = {p.group for p in train}
+    fm2 = [p for p in load_fool_me_twice(data_dir) if p.split == "dev"]
+    broken = [p for p in load_breaking_nli(data_dir) if p.group not in used]
+    train = train + fm2 * fm2_repeats + broken
+    random.Random(seed).shuffle(train)
+    return train, dev
+
+
 def build_training_data_mined(
     data_dir: str | Path | None, embedder: object, *, seed: int = 0, replay: int = 15000
 ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:

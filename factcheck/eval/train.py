@@ -326,6 +326,10 @@ def train_stance(
         from .corpus import build_training_data_v6
 
         train, dev = build_training_data_v6(data_dir, seed=seed)
+    elif recipe == "v7":
+        from .corpus import build_training_data_v7
+
+        train, dev = build_training_data_v7(data_dir, seed=seed)
     elif recipe == "mined":
         from .corpus import build_training_data_mined
 
@@ -334,7 +338,7 @@ def train_stance(
     elif recipe == "v1":
         train, dev = build_training_data(data_dir, seed=seed, sources=sources)
     else:
-        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1, v2, v6 or mined.")
+        raise FactcheckError(f"Unknown training recipe {recipe!r}: choose v1, v2, v6, v7 or mined.")
     if max_pairs is not None:
         train = train[:max_pairs]
     summary: dict[str, Any] = {

@@ -15,13 +15,18 @@ from dataclasses import dataclass, field, replace
 
 from .lexicon import (
     ANTONYM_PAIRS,
+    COLOURS,
+    COMPASS,
     DEPARTMENTS,
+    FIELDS,
     IRREGULAR_LEMMAS,
     MONTHS,
     MOVES_DOWN,
     MOVES_UP,
     NATIONALITIES,
     NUMBER_WORDS,
+    SEASONS,
+    SIDES,
     WEEKDAYS,
 )
 
@@ -415,22 +420,30 @@ _MOVED = frozenset("is are was were been be trading traded trade closed close en
 
 
 _MODIFIER_CLASS = {word: cls for cls in (NATIONALITIES, DEPARTMENTS) for word in cls}
+# these count only in lower case: "White House" / "Blue House" are names, "Gold Coast" a place
+_LOWER_MODIFIER_CLASS = {word: cls for cls in (SIDES, FIELDS, COMPASS, SEASONS, COLOURS) for word in cls}
+
+
+def _modifier_class(token: Token) -> frozenset[str] | None:
+    word = token.text.lower()
+    return _MODIFIER_CLASS.get(word) or (_LOWER_MODIFIER_CLASS.get(word) if token.text.islower() else None)
 
 
 def _modifier_swap(a: list[Token], b: list[Token]) -> Conflict | None:
     """ "a Japanese computer maker" / "Chinese computer maker Lenovo", "Apple's marketing
     department" / "an unnamed engineering department": two of a closed set of modifiers
-    (nationalities, departments) before the same noun, where the evidence never uses the
+    (nationalities, departments; sides, fields of study, compass points, seasons, colours in
+    lower case) before the same noun, where the evidence never uses the
     claim's."""
     words_b = {t.text.lower() for t in b}
     for i, t in enumerate(a[:-1]):
         word = t.text.lower()
-        kind = _MODIFIER_CLASS.get(word)
+        kind = _modifier_class(t)
         head = a[i + 1].norm
         if kind is None or word in words_b or head in STOPWORDS:
             continue
         for j, u in enumerate(b[:-1]):
-            if _MODIFIER_CLASS.get(u.text.lower()) is kind and b[j + 1].norm == head:
+            if _modifier_class(u) is kind and b[j + 1].norm == head:
                 return Conflict("entity", f"{t.text} {a[i + 1].text}", f"{u.text} {b[j + 1].text}")
     return None
 

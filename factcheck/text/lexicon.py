@@ -414,3 +414,16 @@ DEPARTMENTS = frozenset(
     "marketing engineering sales finance legal design research hardware software retail operations "
     "security communications accounting advertising editorial".split()
 )
+# More closed sets, written in lower case before a noun: "his left eye" / "his right eye", "a
+# law degree" / "a medical degree", "the northern border" / "the southern border".
+SIDES = frozenset("left right".split())
+FIELDS = frozenset(
+    "law medical medicine engineering business economics history physics chemistry biology mathematics "
+    "nursing dentistry journalism philosophy psychology architecture pharmacy veterinary".split()
+)
+COMPASS = frozenset(
+    "north south east west northern southern eastern western northeast northwest southeast southwest "
+    "north-east north-west south-east south-west".split()
+)
+SEASONS = frozenset("spring summer autumn fall winter".split())
+COLOURS = frozenset("red blue green yellow black white brown grey gray orange pink purple silver gold".split())
