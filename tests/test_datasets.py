@@ -171,3 +171,17 @@ def test_restatements_change_only_the_form_of_a_name_date_or_number() -> None:
     reformatted = {p.original_label for p in pairs}
     assert reformatted <= {"partial_name", "reformat"}
     assert any("13 October 2014" in t or "three people" in t or "10%" in t or "10 per cent" in t for t in texts)
+
+
+@needs_data
+def test_misleading_claims_come_from_dev_splits_and_skip_used_pairs() -> None:
+    from factcheck.eval.corpus import misleading_pairs
+
+    pairs = misleading_pairs(DATA)
+    fm2 = [p for p in pairs if p.group.startswith("fm2:")]
+    assert len(fm2) == 1169 and {p.split for p in fm2} == {"dev"}  # Fool Me Twice test stays held out
+    assert {p.label for p in fm2} == {"supports", "refutes"}
+    broken = [p for p in pairs if p.group.startswith("breaking:")]
+    assert len(broken) == 8193
+    used = {p.group for p in broken[:100]}
+    assert len(misleading_pairs(DATA, used=used)) == len(pairs) - 100

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 from .datasets import (
@@ -159,21 +160,28 @@ def build_training_data_v6(
     return train, dev
 
 
+def misleading_pairs(data_dir: str | Path | None, *, used: Collection[str] = ()) -> list[LabeledPair]:
+    """Claims written to mislead: Fool Me Twice **dev** (game claims against their Wikipedia
+    evidence, supports / refutes; its test split stays held out) and the Breaking NLI pairs whose
+    group is not in `used` (one word swapped for its sibling: "Swedish" / "Norwegian"). Nothing
+    about the four stories held out for measurement."""
+    from .datasets import about_held_out_story, load_breaking_nli, load_fool_me_twice
+
+    fm2 = [p for p in load_fool_me_twice(data_dir) if p.split == "dev"]
+    used = set(used)
+    broken = [p for p in load_breaking_nli(data_dir) if p.group not in used]
+    return [p for p in fm2 + broken if not about_held_out_story(p.claim, p.evidence)]
+
+
 def build_training_data_v7(
     data_dir: str | Path | None, *, seed: int = 0, fm2_repeats: int = 2
 ) -> tuple[list[LabeledPair], dict[str, list[LabeledPair]]]:
-    """v6's pairs plus the claims that were written to mislead: Fool Me Twice **dev** (game
-    claims against their Wikipedia evidence, supports / refutes; its test split stays held out)
-    and every Breaking NLI pair v2 left out (one word swapped for its sibling: "Swedish" /
-    "Norwegian", "left" / "right"). The probe misses v6 leaves are mostly a claim with one fact
-    changed read as support. Same dev sets as v2."""
-    from .datasets import load_breaking_nli, load_fool_me_twice
-
+    """v6's pairs plus `misleading_pairs`, Fool Me Twice dev twice. The probe misses v6 leaves
+    are mostly a claim with one fact changed read as support. Same dev sets as v2."""
     train, dev = build_training_data_v6(data_dir, seed=seed)
-    used = {p.group for p in train}
-    fm2 = [p for p in load_fool_me_twice(data_dir) if p.split == "dev"]
-    broken = [p for p in load_breaking_nli(data_dir) if p.group not in used]
-    train = train + fm2 * fm2_repeats + broken
+    extra = misleading_pairs(data_dir, used={p.group for p in train})
+    fm2 = [p for p in extra if p.group.startswith("fm2:")]
+    train = train + fm2 * fm2_repeats + [p for p in extra if not p.group.startswith("fm2:")]
     random.Random(seed).shuffle(train)
     return train, dev
 

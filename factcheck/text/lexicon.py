@@ -194,6 +194,7 @@ ANTONYM_PAIRS = [
     ("pass", "fail"),
     ("healthy", "sick"),
     ("find", "lose"),
+    ("keep", "lose"),
     ("survive", "die"),
     # how often, how old, whether an event took place
     ("rare", "common"),
