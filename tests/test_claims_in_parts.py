@@ -235,3 +235,40 @@ def test_the_rules_do_not_read_a_report_a_question_or_a_plan_as_the_event():
     )
     assert (alleged.label, asked.label, plain.label) == ("neutral", "neutral", "supports")
     assert hedge(claim, "Was the shooting recorded by a neighbour?") == "reported"
+
+
+def test_a_confirmation_needs_its_speaker_saying_it():
+    from factcheck.text.reporting import unattributed_confirmation
+
+    claim = "The Lynd ministry confirmed that the Dalco mill had closed."
+    # others stating the fact do not make it the ministry's confirmation
+    assert unattributed_confirmation(claim, "Local officials said the Dalco mill had closed.")
+    assert unattributed_confirmation(claim, "The Dalco mill, which the ministry owns, had closed.")  # no one says it
+    # the speaker, by its head word, saying it
+    assert not unattributed_confirmation(claim, "A ministry spokesman said the Dalco mill had closed on Monday.")
+    assert not unattributed_confirmation(claim, "The Lynd ministry confirmed the closure of the Dalco mill.")
+    # a clause before it, and the other verbs of the family
+    assert unattributed_confirmation("When the Post reported the talks, Dalco admitted them.", "The Post reported the talks.")
+    # nothing to check where the claim confirms nothing, or says someone could not
+    assert not unattributed_confirmation("The Dalco mill had closed.", "Officials said the mill had closed.")
+    assert not unattributed_confirmation("Dalco was unable to confirm the reports.", "The reports spread.")
+    assert not unattributed_confirmation("Dalco's founder would neither confirm nor deny the report.", "x")
+
+
+def test_the_stance_backends_do_not_read_a_report_by_others_as_a_confirmation():
+    from factcheck.models import StanceResult
+    from factcheck.stance import HybridStance, RulesStance
+
+    claim = "The Lynd ministry confirmed that the Dalco mill had closed."
+    others = "Local officials said that the Dalco mill had closed."
+    assert RulesStance().classify_batch([(claim, others)])[0].label == "neutral"
+    assert RulesStance().classify_batch([("The Dalco mill had closed.", others)])[0].label == "supports"
+
+    class Agreeing:
+        def classify_batch(self, pairs):
+            return [StanceResult("supports", {"supports": 0.9, "refutes": 0.05, "neutral": 0.05}) for _ in pairs]
+
+    hybrid = HybridStance()
+    hybrid.model = Agreeing()
+    said = "A ministry spokesman said the Dalco mill had closed."
+    assert [r.label for r in hybrid.classify_batch([(claim, others), (claim, said)])] == ["neutral", "supports"]

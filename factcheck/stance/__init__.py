@@ -31,7 +31,9 @@ class RulesStance:
 
     It reads only the two texts. A conflict needs the sentences to state the same thing with one
     slot changed; support needs most of the claim's content words, and every number and date it
-    gives, to be in the evidence, stated rather than reported, asked or planned (`hedge`).
+    gives, to be in the evidence, stated rather than reported, asked or planned (`hedge`), and
+    a claim that someone confirmed something needs that someone saying it
+    (`unattributed_confirmation`).
     """
 
     name = "rules"
@@ -44,7 +46,7 @@ class RulesStance:
 
     def _classify(self, claim: str, evidence: str) -> StanceResult:
         from ..text.alignment import find_conflict, overlap, specifics_stated
-        from ..text.reporting import hedge
+        from ..text.reporting import hedge, unattributed_confirmation
 
         shared = overlap(claim, evidence)
         conflict = find_conflict(claim, evidence)
@@ -53,7 +55,12 @@ class RulesStance:
             return _result("refutes", p_refute, conflict.type)
         # restating the words is not stating the event when the evidence only reports, asks or
         # plans it ("Alleged audio of the shooting has surfaced", "... will be released")
-        if shared >= SUPPORT_OVERLAP and specifics_stated(claim, evidence) and hedge(claim, evidence) is None:
+        if (
+            shared >= SUPPORT_OVERLAP
+            and specifics_stated(claim, evidence)
+            and hedge(claim, evidence) is None
+            and not unattributed_confirmation(claim, evidence)
+        ):
             return _result("supports", min(0.95, 0.2 + 0.75 * shared))
         return _result("neutral", max(0.5, 1.0 - shared))
 
@@ -69,8 +76,9 @@ class HybridStance:
     words and every number and date it gives) supports unless the model reads it as a conflict
     at `refute_threshold` (the changed word may be one no rule knows). Every other pair is the model's
     (backend `minilm`): supports at `support_threshold` when the evidence states the claim's
-    numbers and dates, refutes at `refute_threshold`. Thresholds chosen on dev splits and dev
-    probe claims only (benchmarks/STANCE.md).
+    numbers and dates, refutes at `refute_threshold`. Support for a claim that someone confirmed
+    something needs that someone saying it (`reporting.unattributed_confirmation`). Thresholds
+    chosen on dev splits and dev probe claims only (benchmarks/STANCE.md).
     """
 
     name = "hybrid"
@@ -99,6 +107,7 @@ class HybridStance:
     def classify_batch(self, pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:
         from ..text.alignment import debunks, specifics_stated
         from ..text.numbers import digits
+        from ..text.reporting import unattributed_confirmation
 
         pairs = [(digits(claim), digits(evidence)) for claim, evidence in pairs]  # one form for rules and model
         results = self.rules.classify_batch(pairs)
@@ -131,6 +140,10 @@ class HybridStance:
                 results[i] = StanceResult("refutes", p, "denial")
             else:
                 results[i] = StanceResult("neutral", p)
+        for i, result in enumerate(results):
+            # "X confirmed that ..." is X's confirmation: a report of the fact by others is not it
+            if result.label == "supports" and unattributed_confirmation(*pairs[i]):
+                results[i] = StanceResult("neutral", result.probabilities)
         return results
 
     def _read(self, pairs: list[tuple[str, str]]) -> list[StanceResult]:

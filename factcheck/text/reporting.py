@@ -88,3 +88,36 @@ def hedge(claim: str, evidence: str) -> str | None:
             if any(lemma(w) in claim_words for w in following[:_HEDGE_REACH]):
                 return kind
     return None
+
+
+# "The Pentagon confirmed that ...", "When the Journal reported the talks, Microsoft confirmed
+# them": a claim about what someone confirmed or admitted. Its speaker is the clause's words
+# before the verb.
+_CONFIRMED = re.compile(
+    r"(?:^|[,;:]\s*)(?P<speaker>[^,;:]{2,80}?)\s+(?:has\s+|had\s+|have\s+)?(?:officially\s+)?"
+    r"(?P<verb>confirmed|confirms|admitted|admits|acknowledged|acknowledges)\b"
+)
+_NOT_AFFIRMED = re.compile(r"\b(?:not|never|unable|refused|declined|neither|nor|no)\b|n't\b", re.IGNORECASE)
+# what a speaker does when it states something: the evidence must have one for the speaker
+_STATES = frozenset(
+    "confirm say said tell told announce acknowledge admit state statement add according spokesman spokeswoman "
+    "spokesperson".split()
+)
+
+
+def unattributed_confirmation(claim: str, evidence: str) -> bool:
+    """Whether the claim says that someone confirmed (admitted, acknowledged) something and the
+    evidence does not have that speaker saying anything: "Iraqi officials said he was injured"
+    does not corroborate "The Pentagon confirmed that he had been wounded", however well it
+    states the wound. A confirmation by a named party is the claim's fact, and in rumours it is
+    the part most often untrue."""
+    match = _CONFIRMED.search(claim)
+    if match is None or _NOT_AFFIRMED.search(match.group("speaker")):
+        return False
+    speaker = [lemma(w) for w in _WORDS.findall(match.group("speaker"))]
+    speaker = [w for w in speaker if w not in STOPWORDS]
+    if not speaker:
+        return False
+    said = {lemma(w) for w in _WORDS.findall(evidence)}
+    # the speaker's head word ("Turkish border *officials*", "the YPJ women's *militia*")
+    return not (speaker[-1] in said and said & _STATES)
