@@ -85,6 +85,11 @@ AGREEMENTS = [
     ("American and British officials met.", "British and French officials met."),
     # dates of two different things: "signed off" in December, "laid off" by January
     ("Dalco's board signed off on the plan in December.", "Dalco's plan will see workers laid off before the end of January."),
+    # both negate, in another order
+    (
+        "Dana Holt was angry that nobody had told her family about the fire.",
+        "Dana Holt, the mayor's aide, was angry that she and her family had not been told of the fire.",
+    ),
     # "unable to confirm" says what "isn't able to confirm" says
     ("Dalco said it was unable to confirm the reports.", "Dalco said it isn't able to confirm the reports."),
 ]

@@ -813,7 +813,10 @@ def _polarity_conflict(a: list[Token], b: list[Token]) -> Conflict | None:
         for i, t in enumerate(side):
             if t.norm in words:
                 found.extend(n for n in side[max(0, i - 2) : i] if n.kind == "negation" and all(n is not f for f in found))
-    flips = (len(neg_a) - len(neg_b)) % 2 + len(swaps)
+    negated = (len(neg_a) - len(neg_b)) % 2
+    if negated and not swaps and any(t.kind == "negation" for t in a) and any(t.kind == "negation" for t in b):
+        negated = 0  # both negate, in another order: "nobody had told her family" / "her family had not been told"
+    flips = negated + len(swaps)
     if flips % 2 == 0:
         return None
     if swaps:
