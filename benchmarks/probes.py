@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m benchmarks.probes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "all"), default="dev"
+        "--half", choices=("dev", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "all"), default="dev"
     )
     parser.add_argument("--stance", default=None, help="stance backend (default: the config's)")
     parser.add_argument("--stance-model", help="model directory for the stance backend (default: the shipped model)")
