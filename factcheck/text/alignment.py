@@ -100,9 +100,14 @@ class Token:
     end: int = field(default=0, compare=False)
 
 
+def _plain(word: str) -> str:
+    """The word in lower case, without a possessive or dots: "IBM's" is IBM, "U.S." US."""
+    return word.lower().replace("’", "'").removesuffix("'s").replace(".", "")
+
+
 def lemma(word: str) -> str:
     """Crude lemmatiser, enough to match antonym and content words across inflections."""
-    w = word.lower().replace("’", "'").removesuffix("'s").replace(".", "")  # "IBM's" is IBM, "U.S." US
+    w = _plain(word)
     if w in IRREGULAR_LEMMAS:
         return IRREGULAR_LEMMAS[w]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -185,7 +190,7 @@ def tokenize(text: str) -> list[Token]:
     headline = _is_title_case(raw)
     for i, (word, match) in enumerate(zip(raw, matches, strict=True)):
         at = {"start": match.start(), "end": match.end()}
-        lower = word.lower().replace("’", "'").removesuffix("'s").replace(".", "")  # "Friday's" is Friday, "IBM's" IBM
+        lower = _plain(word)  # "Friday's" is Friday
         if word[0].isdigit():
             number = float(word.rstrip("%").replace(",", ""))
             if word.isdigit() and len(word) == 4 and 1900 <= number <= 2100:
